@@ -1,0 +1,190 @@
+// Consumer throughput and latency at concurrency 32 on the real emulators, beside a baseline:
+// a minimal hand-written Hono handler doing one Firestore transaction per message.
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Firestore } from '@google-cloud/firestore';
+import { examples } from '@gpuaas/contracts';
+import { acquireSharedEmulators, firestoreClient, pubsubClient, uniqueProjectId } from '@gpuaas/testkit';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import pino from 'pino';
+import { createDeliver } from '../src/delivery';
+import { createOutbox } from '../src/outbox/outbox';
+import { createPublisher, encodeEvent } from '../src/publisher';
+import { createPushApp } from '../src/push/push-app';
+import { defineSubscription } from '../src/subscription';
+
+const CONCURRENCY = 32;
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1500);
+const EVENT = 'gpuaas.provisioning.requested';
+
+interface Figures {
+  name: string;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  roundTrips: number;
+}
+
+/** Counts Firestore RPCs by wrapping the client's internal request paths (bench-only). */
+function countRpcs(firestore: Firestore): () => number {
+  let count = 0;
+  const target = firestore as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const method of ['request', 'requestStream']) {
+    const original = target[method]?.bind(firestore);
+    if (!original) throw new Error(`Firestore client has no ${method}; update the RPC counter`);
+    target[method] = (...args: unknown[]) => {
+      count += 1;
+      return original(...args);
+    };
+  }
+  return () => count;
+}
+
+function pushBodies(count: number) {
+  return Array.from({ length: count }, (_, i) => {
+    const message = encodeEvent(
+      EVENT,
+      { ...examples[EVENT], allocation_id: `alloc-${randomUUID()}` },
+      'orchestrator',
+      { correlationId: `bench-${i}` },
+    );
+    return JSON.stringify({
+      message: { data: message.data.toString('base64'), attributes: message.attributes, messageId: String(i) },
+      subscription: `projects/bench/subscriptions/${EVENT}.provisioning-worker`,
+    });
+  });
+}
+
+async function drive(name: string, fetchPort: number, rpcCount: () => number): Promise<Figures> {
+  const bodies = pushBodies(MESSAGES);
+  const warm = pushBodies(50);
+  const send = async (body: string) => {
+    const res = await fetch(`http://127.0.0.1:${fetchPort}/push/${EVENT}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    if (res.status !== 204) throw new Error(`${name}: unexpected ${res.status} ${await res.text()}`);
+  };
+  for (const body of warm) await send(body);
+  const rpcsBefore = rpcCount();
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++] as string;
+        const t0 = performance.now();
+        await send(body);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    name,
+    perSecond: MESSAGES / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+    roundTrips: (rpcCount() - rpcsBefore) / MESSAGES,
+  };
+}
+
+function listen(fetch: Hono['fetch']): Promise<{ port: number; close: () => void }> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+      resolve({ port: info.port, close: () => server.close() }),
+    );
+  });
+}
+
+async function main() {
+  const emulators = await acquireSharedEmulators();
+  try {
+    const projectId = uniqueProjectId('bench');
+    const pubsub = pubsubClient(projectId);
+    await pubsub.topic('provisioning-worker.dlq').get({ autoCreate: true });
+
+    // Baseline: hand-written dedupe in one transaction, no envelope or schema validation.
+    const baseFirestore = firestoreClient(projectId);
+    const baseRpcs = countRpcs(baseFirestore);
+    const baseline = new Hono();
+    baseline.post(`/push/${EVENT}`, async (c) => {
+      const body = (await c.req.json()) as { message: { data: string } };
+      const envelope = JSON.parse(Buffer.from(body.message.data, 'base64').toString());
+      const ref = baseFirestore.collection('baseline_dedupe').doc(envelope.payload.allocation_id);
+      await baseFirestore.runTransaction(async (tx) => {
+        const snap = await tx.get(ref);
+        if (!snap.exists) tx.set(ref, { done: true });
+      });
+      return c.body(null, 204);
+    });
+
+    // The eventing runtime: push decode, contracts, dedupe record, handler transaction.
+    const firestore = firestoreClient(projectId);
+    const rpcs = countRpcs(firestore);
+    const publisher = createPublisher({ pubsub, producer: 'bench' });
+    const subscription = defineSubscription({
+      consumer: 'provisioning-worker',
+      eventType: EVENT,
+      handle() {},
+    });
+    const app = createPushApp({
+      subscriptions: [subscription],
+      deliver: createDeliver({
+        firestore,
+        publisher,
+        outbox: createOutbox({ firestore, publisher }),
+        leaseMs: 10_000,
+        retentionMs: 86_400_000,
+      }),
+      firestore,
+      logger: pino({ level: 'silent' }),
+      projectId,
+      verifyToken: false,
+    });
+
+    const baseServer = await listen(baseline.fetch);
+    const appServer = await listen(app.fetch);
+    const results = [
+      await drive('baseline (hand-written, 1 transaction)', baseServer.port, baseRpcs),
+      await drive('@gpuaas/eventing consumer', appServer.port, rpcs),
+    ];
+    baseServer.close();
+    appServer.close();
+
+    console.log(`\nconsumer benchmark: ${MESSAGES} new events, concurrency ${CONCURRENCY}, Firestore emulator\n`);
+    console.log(
+      ['name'.padEnd(40), 'msg/s'.padStart(8), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'RPCs/event'.padStart(11)].join(' '),
+    );
+    for (const r of results) {
+      console.log(
+        [
+          r.name.padEnd(40),
+          r.perSecond.toFixed(0).padStart(8),
+          r.p50.toFixed(1).padStart(8),
+          r.p99.toFixed(1).padStart(8),
+          r.roundTrips.toFixed(2).padStart(11),
+        ].join(' '),
+      );
+    }
+    const [base, ours] = results as [Figures, Figures];
+    const ratio = ours.perSecond / base.perSecond;
+    console.log(`\nthroughput vs baseline: ${ratio.toFixed(2)}x (target >= 0.80x) ${ratio >= 0.8 ? 'MET' : 'MISSED'}`);
+    console.log(`p99 latency: ${ours.p99.toFixed(0)} ms (target < 1000 ms) ${ours.p99 < 1000 ? 'MET' : 'MISSED'}`);
+    await pubsub.close();
+    await firestore.terminate();
+    await baseFirestore.terminate();
+  } finally {
+    await emulators.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,62 @@
+import { OAuth2Client } from 'google-auth-library';
+import type { MiddlewareHandler } from 'hono';
+
+export interface PushAuthOptions {
+  /** Expected `aud`: the push endpoint URL or the audience configured on the subscription. */
+  audience: string;
+  /** The service account the subscription signs its tokens as. */
+  serviceAccountEmail: string;
+  /** Where Google's signing certificates are fetched (PEM); overridable for tests. */
+  certsUrl?: string;
+  issuers?: string[];
+}
+
+export class PushAuthError extends Error {
+  override readonly name = 'PushAuthError';
+  constructor(
+    readonly status: 401 | 403,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type VerifyPushToken = (authorization: string | undefined) => Promise<{ email: string }>;
+
+/** Verifies a Pub/Sub push OIDC token: signature, `aud`, `iss`, `exp`, `email`, `email_verified`. */
+export function createPushTokenVerifier(options: PushAuthOptions): VerifyPushToken {
+  const client = new OAuth2Client({
+    endpoints: options.certsUrl ? { oauth2FederatedSignonPemCertsUrl: options.certsUrl } : {},
+    issuers: options.issuers ?? ['accounts.google.com', 'https://accounts.google.com'],
+  });
+  return async function verifyPushToken(authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    if (!match?.[1]) throw new PushAuthError(401, 'missing bearer token');
+    let payload: Record<string, unknown> | undefined;
+    try {
+      const ticket = await client.verifyIdToken({ idToken: match[1], audience: options.audience });
+      payload = ticket.getPayload() as Record<string, unknown> | undefined;
+    } catch (error) {
+      throw new PushAuthError(401, `invalid token: ${(error as Error).message}`);
+    }
+    if (!payload) throw new PushAuthError(401, 'invalid token: no payload');
+    if (payload.email !== options.serviceAccountEmail) {
+      throw new PushAuthError(403, `token email ${String(payload.email)} is not the push service account`);
+    }
+    if (payload.email_verified !== true) throw new PushAuthError(403, 'token email is not verified');
+    return { email: payload.email };
+  };
+}
+
+/** Hono middleware: nothing reaches a push handler without a valid push token. */
+export function pushAuth(verify: VerifyPushToken): MiddlewareHandler {
+  return async function pushAuth(c, next) {
+    try {
+      await verify(c.req.header('authorization'));
+    } catch (error) {
+      if (error instanceof PushAuthError) return c.json({ error: error.message }, error.status);
+      throw error;
+    }
+    await next();
+  };
+}

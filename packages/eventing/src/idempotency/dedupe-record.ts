@@ -1,0 +1,45 @@
+import type { Timestamp } from '@google-cloud/firestore';
+
+/** What the idempotency collection stores per (consumer, event type, key). */
+export interface DedupeRecord {
+  consumer: string;
+  event_type: string;
+  idempotency_key: string;
+  payload_hash: string;
+  state: 'in_progress' | 'completed';
+  /** First event that carried this key; later duplicates may have other ids. */
+  event_id: string;
+  attempts: number;
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
+  outbox_ids: string[];
+  updated_at: Timestamp;
+  completed_at: Timestamp | null;
+  /** Firestore TTL field: the record outlives any replay window, then goes. */
+  expire_at: Timestamp;
+}
+
+/** How a dedupe record stands against the delivery at hand. */
+export type RecordVerdict =
+  | { kind: 'new' }
+  | { kind: 'duplicate'; outboxIds: string[] }
+  | { kind: 'conflict'; storedHash: string }
+  | { kind: 'leased'; leaseUntil: Date }
+  | { kind: 'lease_expired'; attempts: number };
+
+/** Pure decision over a stored record; the caller owns the transaction that read it. */
+export function judgeRecord(
+  record: DedupeRecord | undefined,
+  hash: string,
+  now: Date,
+  leaseOwner?: string,
+): RecordVerdict {
+  if (!record) return { kind: 'new' };
+  if (record.payload_hash !== hash) return { kind: 'conflict', storedHash: record.payload_hash };
+  if (record.state === 'completed') return { kind: 'duplicate', outboxIds: record.outbox_ids };
+  const leaseUntil = record.lease_until?.toDate();
+  if (leaseUntil && leaseUntil > now && record.lease_owner !== leaseOwner) {
+    return { kind: 'leased', leaseUntil };
+  }
+  return { kind: 'lease_expired', attempts: record.attempts };
+}

@@ -1,0 +1,85 @@
+import type { Firestore, Transaction } from '@google-cloud/firestore';
+import {
+  type ConsumerName,
+  catalog,
+  type EventOf,
+  type EventType,
+  type PayloadOf,
+  supportedMajors,
+} from '@gpuaas/contracts';
+import type { Logger } from 'pino';
+
+export interface DeliveryInfo {
+  subscription: string;
+  messageId: string;
+  attempt?: number;
+  /** The catalog idempotency key of the event (e.g. `alloc-1:2026-01-01T00:00:00Z`). */
+  idempotencyKey: string;
+  /** Stable id of this (consumer, event, key): pass it to outside systems as their idempotency key. */
+  recordId: string;
+}
+
+/** What a handler sees inside the delivery transaction. */
+export interface HandlerContext {
+  /** Reads first, then writes: Firestore transactions require that order. */
+  tx: Transaction;
+  firestore: Firestore;
+  /** Queues an event; it commits with the transaction and is published after. */
+  emit<E extends EventType>(eventType: E, payload: PayloadOf<E>): void;
+  log: Logger;
+  delivery: DeliveryInfo;
+}
+
+/** What an `effect` sees: no transaction; it runs under the delivery's lease. */
+export interface EffectContext {
+  firestore: Firestore;
+  log: Logger;
+  delivery: DeliveryInfo;
+}
+
+/**
+ * A consumer of one event type, as data. `handle` runs in one Firestore transaction with the
+ * dedupe record and the outbox. `effect`, when given, calls an outside system first, under a
+ * lease, with `delivery.recordId` as that system's idempotency key.
+ */
+export interface Subscription<T extends EventType = EventType, R = unknown> {
+  consumer: ConsumerName;
+  eventType: T;
+  /** Majors this consumer accepts; two during a dual-consume window. */
+  versions: readonly number[];
+  // Method syntax keeps parameters bivariant, so a Subscription<'x'> is a Subscription<EventType>.
+  effect?(event: EventOf<T>, ctx: EffectContext): Promise<R>;
+  handle(event: EventOf<T>, ctx: HandlerContext, effectResult: R): Promise<void> | void;
+}
+
+/** Any declared subscription, whatever its event type: what an app mounts. */
+export type AnySubscription = Subscription<EventType, unknown>;
+
+export interface SubscriptionOptions<T extends EventType, R> {
+  consumer: ConsumerName;
+  eventType: T;
+  versions?: readonly number[];
+  effect?: (event: EventOf<T>, ctx: EffectContext) => Promise<R>;
+  handle: (event: EventOf<T>, ctx: HandlerContext, effectResult: R) => Promise<void> | void;
+}
+
+/** Declares a consumer; refuses pairs the catalog does not list, so topology and code agree. */
+export function defineSubscription<T extends EventType, R = undefined>(
+  options: SubscriptionOptions<T, R>,
+): Subscription<T, R> {
+  const entry = catalog[options.eventType];
+  if (!entry) throw new Error(`unknown event type ${options.eventType}`);
+  if (!(entry.consumers as readonly string[]).includes(options.consumer)) {
+    throw new Error(
+      `${options.consumer} is not a consumer of ${options.eventType} in the catalog (${entry.consumers.join(', ')})`,
+    );
+  }
+  const known = supportedMajors(options.eventType);
+  const versions = options.versions ?? known;
+  for (const major of versions) {
+    if (!known.includes(major)) {
+      throw new Error(`${options.eventType} has no major version ${major} (known: ${known.join(', ')})`);
+    }
+  }
+  return { ...options, versions };
+}

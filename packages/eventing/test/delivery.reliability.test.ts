@@ -1,0 +1,173 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { once } from 'node:events';
+import { serve, type ServerType } from '@hono/node-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Publisher } from '../src/publisher';
+import { defineSubscription } from '../src/subscription';
+import { ACTIVE, countingSubscription, providerSubscription, REQUESTED, requestedPayload } from './fixtures';
+import { event, Harness, post, pushBody, type TopicTap } from './harness';
+
+const require = createRequire(import.meta.url);
+
+describe('push consumer: at-least-once reliability', () => {
+  let h: Harness;
+  let active: TopicTap;
+
+  beforeAll(async () => {
+    h = await Harness.init();
+    await h.createTopics('provisioning-worker.dlq');
+    active = await h.tap(ACTIVE);
+  });
+  afterAll(() => h.close());
+
+  const allocation = (id: string) => h.firestore.collection('allocations').doc(id).get();
+  const providerCalls = async (allocationId: string) =>
+    (await h.firestore.collection('provider_calls').where('allocation_id', '==', allocationId).get()).docs.map(
+      (doc) => doc.get('calls') as number,
+    );
+  const activeFor = (allocationId: string) =>
+    active.received.filter((m) => JSON.parse(m.data).payload.allocation_id === allocationId);
+
+  it('lease path: of two concurrent deliveries one runs, the other gets 503, the retry gets 204', async () => {
+    const { app } = h.consumer([providerSubscription({ effectMs: 1500 })], { leaseMs: 10_000 });
+    const allocationId = `alloc-${randomUUID()}`;
+    const body = pushBody(event(REQUESTED, requestedPayload(allocationId)));
+    const first = post(app, REQUESTED, body);
+    await new Promise((r) => setTimeout(r, 300));
+    const second = await post(app, REQUESTED, body);
+    expect(second.status).toBe(503);
+    expect(await second.json()).toMatchObject({ error: 'lease_held' });
+    expect((await first).status).toBe(204);
+    expect((await post(app, REQUESTED, body)).status).toBe(204);
+    expect(await providerCalls(allocationId)).toEqual([1]);
+    expect((await allocation(allocationId)).get('applied')).toBe(1);
+  });
+
+  it('crash after the side effect: the lease expires, the retry completes, applied once', async () => {
+    const leaseMs = 1500;
+    const allocationId = `alloc-${randomUUID()}`;
+    const body = pushBody(event(REQUESTED, requestedPayload(allocationId)));
+    const child: ChildProcess = spawn(
+      process.execPath,
+      ['--import', require.resolve('tsx'), new URL('./fixtures/crashing-consumer.ts', import.meta.url).pathname],
+      { env: { ...process.env, TEST_PROJECT_ID: h.projectId, TEST_LEASE_MS: String(leaseMs) }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const [chunk] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
+    const port = Number(chunk.toString().trim());
+    const crashed = await fetch(`http://127.0.0.1:${port}/push/${REQUESTED}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then(
+      (res) => res.status,
+      () => 'connection lost',
+    );
+    expect(crashed).toBe('connection lost');
+    await once(child, 'exit');
+    expect(await providerCalls(allocationId)).toEqual([1]);
+    expect((await allocation(allocationId)).exists).toBe(false);
+
+    const { app } = h.consumer([providerSubscription()], { leaseMs });
+    expect((await post(app, REQUESTED, body)).status).toBe(503); // lease of the dead process still held
+    await new Promise((r) => setTimeout(r, leaseMs + 200));
+    expect((await post(app, REQUESTED, body)).status).toBe(204);
+    expect((await post(app, REQUESTED, body)).status).toBe(204);
+    // The provider saw both attempts under one idempotency key, so it created one instance.
+    expect(await providerCalls(allocationId)).toEqual([2]);
+    expect((await allocation(allocationId)).get('applied')).toBe(1);
+  });
+
+  it('outbox publish fails after commit: 503, then the redelivery publishes it, once', async () => {
+    let failNext = true;
+    const failingOnce = (publisher: Publisher): Publisher => ({
+      ...publisher,
+      send(message) {
+        if (message.topic === ACTIVE && failNext) {
+          failNext = false;
+          return Promise.reject(new Error('UNAVAILABLE: pubsub down'));
+        }
+        return publisher.send(message);
+      },
+    });
+    const { app } = h.consumer([countingSubscription()], { wrapPublisher: failingOnce });
+    const allocationId = `alloc-${randomUUID()}`;
+    const body = pushBody(event(REQUESTED, requestedPayload(allocationId)));
+    const first = await post(app, REQUESTED, body);
+    expect(first.status).toBe(503);
+    expect(await first.json()).toMatchObject({ error: 'outbox_publish_failed' });
+    expect((await allocation(allocationId)).get('applied')).toBe(1);
+    expect(activeFor(allocationId)).toHaveLength(0);
+
+    expect((await post(app, REQUESTED, body)).status).toBe(204);
+    expect((await post(app, REQUESTED, body)).status).toBe(204);
+    await expect.poll(() => activeFor(allocationId).length, { timeout: 10_000 }).toBe(1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(activeFor(allocationId)).toHaveLength(1);
+    expect((await allocation(allocationId)).get('applied')).toBe(1);
+  });
+
+  it('the outbox sweep publishes what a crash between commit and publish left behind', async () => {
+    const dropAll = (publisher: Publisher): Publisher => ({
+      ...publisher,
+      send: (message) =>
+        message.topic === ACTIVE ? Promise.reject(new Error('process died')) : publisher.send(message),
+    });
+    const { app } = h.consumer([countingSubscription()], { wrapPublisher: dropAll });
+    const allocationId = `alloc-${randomUUID()}`;
+    expect((await post(app, REQUESTED, pushBody(event(REQUESTED, requestedPayload(allocationId))))).status).toBe(503);
+
+    const { outbox } = h.consumer([countingSubscription()]);
+    expect(await outbox.sweep({ olderThanMs: 0 })).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => activeFor(allocationId).length, { timeout: 10_000 }).toBe(1);
+    expect(await outbox.sweep({ olderThanMs: 0 })).toBe(0);
+  });
+
+  describe('on a real push subscription with a dead-letter policy', () => {
+    let server: ServerType;
+    let port: number;
+    let attempts = 0;
+
+    beforeAll(async () => {
+      const alwaysDown = defineSubscription({
+        consumer: 'provisioning-worker',
+        eventType: REQUESTED,
+        handle() {
+          attempts += 1;
+          throw new Error('dependency down');
+        },
+      });
+      const { app } = h.consumer([alwaysDown]);
+      port = await new Promise<number>((resolve) => {
+        server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
+      });
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    it('retries a transient failure, then Pub/Sub dead-letters it with its attributes', async () => {
+      const dlq = await h.tap('provisioning-worker.dlq');
+      const [topic] = await h.pubsub.topic(REQUESTED).get({ autoCreate: true });
+      await topic.createSubscription(`${REQUESTED}.provisioning-worker`, {
+        pushConfig: { pushEndpoint: `http://127.0.0.1:${port}/push/${REQUESTED}` },
+        deadLetterPolicy: {
+          deadLetterTopic: `projects/${h.projectId}/topics/provisioning-worker.dlq`,
+          maxDeliveryAttempts: 5,
+        },
+        retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 2 } },
+        ackDeadlineSeconds: 10,
+      });
+      const incoming = event(REQUESTED, requestedPayload(`alloc-${randomUUID()}`));
+      await topic.publishMessage({ data: Buffer.from(JSON.stringify(incoming)), attributes: { event_id: incoming.event_id } });
+
+      const [letter] = await dlq.waitForCount(1, 60_000);
+      expect(JSON.parse(letter?.data ?? '{}')).toEqual(incoming);
+      expect(letter?.attributes).toMatchObject({
+        event_id: incoming.event_id,
+        CloudPubSubDeadLetterSourceDeliveryCount: '5',
+        CloudPubSubDeadLetterSourceSubscription: `${REQUESTED}.provisioning-worker`,
+      });
+      expect(attempts).toBe(5);
+    });
+  });
+});
