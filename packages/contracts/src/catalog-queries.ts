@@ -1,0 +1,45 @@
+import { catalog, type EventType, type PayloadOf } from './catalog';
+import { ContractError } from './contract-error';
+import { parseVersion } from './version';
+
+/** Majors of an event type the catalog has a schema for, ascending. */
+export function supportedMajors(eventType: EventType): number[] {
+  const majors = new Set<number>();
+  for (const version of Object.keys(catalog[eventType].versions)) {
+    const parts = parseVersion(version);
+    if (parts !== undefined) majors.add(parts.major);
+  }
+  return [...majors].sort((a, b) => a - b);
+}
+
+/** The version producers publish by default, e.g. '1.0'. */
+export function latestVersion(eventType: EventType): string {
+  return catalog[eventType].latest;
+}
+
+/** The catalog idempotency key: the key fields' values joined with ':' in catalog order. */
+export function idempotencyKeyOf<T extends EventType>(eventType: T, payload: PayloadOf<T>): string {
+  const fields = catalog[eventType].idempotencyKey;
+  const values = payload as Record<string, unknown>;
+  let key = '';
+  for (const [index, field] of fields.entries()) {
+    const value = values[field];
+    // Guards untyped callers: an empty part would merge unrelated events into one dedupe record.
+    if (typeof value !== 'string' || value === '') {
+      throw new ContractError('payload_invalid', [
+        { path: `/payload/${field}`, message: `idempotency key field ${field} is missing` },
+      ]);
+    }
+    key = index === 0 ? value : `${key}:${value}`;
+  }
+  return key;
+}
+
+/** The Pub/Sub ordering key, or undefined when the payload does not carry it (publish unordered). */
+export function orderingKeyOf<T extends EventType>(
+  eventType: T,
+  payload: PayloadOf<T>,
+): string | undefined {
+  const value = (payload as Record<string, unknown>)[catalog[eventType].orderingKey];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

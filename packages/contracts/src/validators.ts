@@ -1,0 +1,80 @@
+import type { TObject } from '@sinclair/typebox';
+import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
+import type { CatalogEntry } from './catalog-entry';
+import type { ContractIssue } from './contract-error';
+import { Envelope, eventSchema } from './envelope';
+import { compareVersions, parseVersion } from './version';
+
+export interface CompiledVersion {
+  readonly version: string;
+  readonly major: number;
+  readonly payload: TypeCheck<TObject>;
+  /** Envelope and payload in one check: the parse fast path runs only this. */
+  readonly event: TypeCheck<TObject>;
+}
+
+export interface CompiledEvent {
+  readonly entry: CatalogEntry;
+  readonly byVersion: ReadonlyMap<string, CompiledVersion>;
+  /** Highest known minor per major: where a message with an unknown minor is checked. */
+  readonly byMajor: ReadonlyMap<number, CompiledVersion>;
+  /** Ascending. */
+  readonly majors: readonly number[];
+}
+
+export type ValidatorRegistry = ReadonlyMap<string, CompiledEvent>;
+
+export const envelopeCheck: TypeCheck<typeof Envelope> = TypeCompiler.Compile(Envelope);
+
+/** Compiles every version of every event once; call at module load, never per message. */
+export function compileCatalog(catalog: {
+  readonly [type: string]: CatalogEntry;
+}): ValidatorRegistry {
+  const registry = new Map<string, CompiledEvent>();
+  for (const [eventType, entry] of Object.entries(catalog)) {
+    const byVersion = new Map<string, CompiledVersion>();
+    const byMajor = new Map<number, CompiledVersion>();
+    const versions = Object.keys(entry.versions).sort(compareVersions);
+    for (const version of versions) {
+      const parts = parseVersion(version);
+      const schema = entry.versions[version];
+      if (parts === undefined || schema === undefined) {
+        throw new RangeError(`${eventType}: version key ${version} is not MAJOR.MINOR`);
+      }
+      const compiled: CompiledVersion = {
+        version,
+        major: parts.major,
+        payload: TypeCompiler.Compile(schema),
+        event: TypeCompiler.Compile(eventSchema(eventType, version, schema)),
+      };
+      byVersion.set(version, compiled);
+      byMajor.set(parts.major, compiled);
+    }
+    registry.set(eventType, { entry, byVersion, byMajor, majors: [...byMajor.keys()] });
+  }
+  return registry;
+}
+
+/** The exact version if known, else the highest known minor of its major, else undefined. */
+export function resolveVersion(
+  compiled: CompiledEvent,
+  version: string,
+): CompiledVersion | undefined {
+  const exact = compiled.byVersion.get(version);
+  if (exact !== undefined) return exact;
+  const parts = parseVersion(version);
+  return parts === undefined ? undefined : compiled.byMajor.get(parts.major);
+}
+
+/** TypeBox errors as issues under `prefix` (a JSON pointer), one per path. */
+export function issuesOf(check: TypeCheck<TObject>, value: unknown, prefix = ''): ContractIssue[] {
+  const issues: ContractIssue[] = [];
+  const seen = new Set<string>();
+  for (const error of check.Errors(value)) {
+    const path = prefix + error.path;
+    if (seen.has(path)) continue;
+    seen.add(path);
+    issues.push({ path, message: error.message });
+  }
+  return issues;
+}
