@@ -4,7 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Firestore } from '@google-cloud/firestore';
 import { examples } from '@gpuaas/contracts';
-import { acquireSharedEmulators, firestoreClient, pubsubClient, uniqueProjectId } from '@gpuaas/testkit';
+import {
+  acquireSharedEmulators,
+  firestoreClient,
+  pubsubClient,
+  uniqueProjectId,
+} from '@gpuaas/testkit';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import pino from 'pino';
@@ -50,7 +55,11 @@ function pushBodies(count: number) {
       { correlationId: `bench-${i}` },
     );
     return JSON.stringify({
-      message: { data: message.data.toString('base64'), attributes: message.attributes, messageId: String(i) },
+      message: {
+        data: message.data.toString('base64'),
+        attributes: message.attributes,
+        messageId: String(i),
+      },
       subscription: `projects/bench/subscriptions/${EVENT}.provisioning-worker`,
     });
   });
@@ -65,7 +74,8 @@ async function drive(name: string, fetchPort: number, rpcCount: () => number): P
       headers: { 'content-type': 'application/json' },
       body,
     });
-    if (res.status !== 204) throw new Error(`${name}: unexpected ${res.status} ${await res.text()}`);
+    if (res.status !== 204)
+      throw new Error(`${name}: unexpected ${res.status} ${await res.text()}`);
   };
   for (const body of warm) await send(body);
   const rpcsBefore = rpcCount();
@@ -84,7 +94,8 @@ async function drive(name: string, fetchPort: number, rpcCount: () => number): P
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   return {
     name,
     perSecond: MESSAGES / seconds,
@@ -104,6 +115,8 @@ function listen(fetch: Hono['fetch']): Promise<{ port: number; close: () => void
 
 async function main() {
   const emulators = await acquireSharedEmulators();
+  process.env.PUBSUB_EMULATOR_HOST = emulators.pubsubHost;
+  process.env.FIRESTORE_EMULATOR_HOST = emulators.firestoreHost;
   try {
     const projectId = uniqueProjectId('bench');
     const pubsub = pubsubClient(projectId);
@@ -157,9 +170,17 @@ async function main() {
     baseServer.close();
     appServer.close();
 
-    console.log(`\nconsumer benchmark: ${MESSAGES} new events, concurrency ${CONCURRENCY}, Firestore emulator\n`);
     console.log(
-      ['name'.padEnd(40), 'msg/s'.padStart(8), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'RPCs/event'.padStart(11)].join(' '),
+      `\nconsumer benchmark: ${MESSAGES} new events, concurrency ${CONCURRENCY}, Firestore emulator\n`,
+    );
+    console.log(
+      [
+        'name'.padEnd(40),
+        'msg/s'.padStart(8),
+        'p50 ms'.padStart(8),
+        'p99 ms'.padStart(8),
+        'RPCs/event'.padStart(11),
+      ].join(' '),
     );
     for (const r of results) {
       console.log(
@@ -174,8 +195,12 @@ async function main() {
     }
     const [base, ours] = results as [Figures, Figures];
     const ratio = ours.perSecond / base.perSecond;
-    console.log(`\nthroughput vs baseline: ${ratio.toFixed(2)}x (target >= 0.80x) ${ratio >= 0.8 ? 'MET' : 'MISSED'}`);
-    console.log(`p99 latency: ${ours.p99.toFixed(0)} ms (target < 1000 ms) ${ours.p99 < 1000 ? 'MET' : 'MISSED'}`);
+    console.log(
+      `\nthroughput vs baseline: ${ratio.toFixed(2)}x (target >= 0.80x) ${ratio >= 0.8 ? 'MET' : 'MISSED'}`,
+    );
+    console.log(
+      `p99 latency: ${ours.p99.toFixed(0)} ms (target < 1000 ms) ${ours.p99 < 1000 ? 'MET' : 'MISSED'}`,
+    );
     await pubsub.close();
     await firestore.terminate();
     await baseFirestore.terminate();

@@ -24,8 +24,16 @@ describe('loadConfig', () => {
   it('requires audience and service account unless push auth is explicitly off', () => {
     const { PUSH_AUTH: _, ...withoutAuth } = base;
     expect(() => loadConfig(withoutAuth)).toThrow(new ConfigError('PUSH_AUDIENCE', 'is required'));
-    const config = loadConfig({ ...withoutAuth, PUSH_AUDIENCE: 'https://x', PUSH_SERVICE_ACCOUNT: 'sa@x' });
-    expect(config.pushAuth).toEqual({ mode: 'oidc', audience: 'https://x', serviceAccountEmail: 'sa@x' });
+    const config = loadConfig({
+      ...withoutAuth,
+      PUSH_AUDIENCE: 'https://x',
+      PUSH_SERVICE_ACCOUNT: 'sa@x',
+    });
+    expect(config.pushAuth).toEqual({
+      mode: 'oidc',
+      audience: 'https://x',
+      serviceAccountEmail: 'sa@x',
+    });
   });
 
   it.each([
@@ -38,6 +46,8 @@ describe('loadConfig', () => {
   });
 
   it('names a missing project', () => {
-    expect(() => loadConfig({ SERVICE_NAME: 's', PUSH_AUTH: 'off' })).toThrow('GCP_PROJECT_ID: is required');
+    expect(() => loadConfig({ SERVICE_NAME: 's', PUSH_AUTH: 'off' })).toThrow(
+      'GCP_PROJECT_ID: is required',
+    );
   });
 });

@@ -70,7 +70,8 @@ export function loadConfig(env: Env = process.env): EventingConfig {
   }
   return {
     service,
-    port: integer(env, 'PORT', 8080, 1, 65535),
+    // 0 binds any free port (tests); Cloud Run always sets PORT.
+    port: integer(env, 'PORT', 8080, 0, 65535),
     projectId,
     pushAuth,
     leaseSeconds,

@@ -9,9 +9,11 @@ const MAX_ATTRIBUTE_BYTES = 1024;
 function truncate(text: string): string {
   const bytes = Buffer.from(text);
   if (bytes.length <= MAX_ATTRIBUTE_BYTES) return text;
-  return `${bytes.subarray(0, MAX_ATTRIBUTE_BYTES - 3).toString('utf8').replace(/\uFFFD$/, '')}...`;
+  return `${bytes
+    .subarray(0, MAX_ATTRIBUTE_BYTES - 3)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '')}...`;
 }
-
 
 /** The original data and attributes, plus why and where from, bound for `<consumer>.dlq`. */
 export function deadLetterMessage(

@@ -22,11 +22,7 @@ import { dedupeRecordId, payloadHash } from './idempotency/record-key';
 import type { Outbox } from './outbox/outbox';
 import { encodeEvent, type OutgoingMessage, type Publisher } from './publisher';
 import { decodeBase64, type PushMessage } from './push/push-body';
-import {
-  type DeliveryInfo,
-  type HandlerContext,
-  type AnySubscription,
-} from './subscription';
+import type { AnySubscription, DeliveryInfo, HandlerContext } from './subscription';
 
 export type DeliveryOutcome =
   | { status: 204; outcome: 'processed' | 'duplicate' | 'skipped' }
@@ -70,7 +66,8 @@ export function createDeliver(options: DeliveryOptions): Deliver {
   const records = firestore.collection(options.idempotencyCollection ?? 'idempotency_records');
 
   return async function deliver(subscription, message, log) {
-    const name = message.subscription ?? subscriptionName(subscription.eventType, subscription.consumer);
+    const name =
+      message.subscription ?? subscriptionName(subscription.eventType, subscription.consumer);
 
     const deadLetter = async (data: Buffer, reason: DeadLetterReason, detail: string) => {
       const letter = deadLetterMessage(
@@ -97,9 +94,15 @@ export function createDeliver(options: DeliveryOptions): Deliver {
 
     const data = decodeBase64(message.dataBase64);
     if (!data) {
-      return deadLetter(Buffer.from(message.dataBase64), 'not_base64', 'message.data is not base64');
+      return deadLetter(
+        Buffer.from(message.dataBase64),
+        'not_base64',
+        'message.data is not base64',
+      );
     }
-    const parsed = parseEnvelope(data, { accept: { [subscription.eventType]: subscription.versions } });
+    const parsed = parseEnvelope(data, {
+      accept: { [subscription.eventType]: subscription.versions },
+    });
     if (!parsed.ok) return deadLetter(data, parsed.error.code, issuesText(parsed.error));
     const event = parsed.event as EventOf<EventType>;
     if (event.event_type !== subscription.eventType) {

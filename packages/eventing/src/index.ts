@@ -14,7 +14,7 @@ export type { Logger, LoggerOptions } from './logger';
 export { createLogger, traceField } from './logger';
 export type { Outbox, OutboxEntry } from './outbox/outbox';
 export { createOutbox } from './outbox/outbox';
-export type { OutgoingMessage, PublishOptions, Publisher, PublisherOptions } from './publisher';
+export type { OutgoingMessage, Publisher, PublisherOptions, PublishOptions } from './publisher';
 export { createPublisher, encodeEvent } from './publisher';
 export type { PushAppOptions } from './push/push-app';
 export { createPushApp } from './push/push-app';

@@ -78,7 +78,9 @@ export function defineSubscription<T extends EventType, R = undefined>(
   const versions = options.versions ?? known;
   for (const major of versions) {
     if (!known.includes(major)) {
-      throw new Error(`${options.eventType} has no major version ${major} (known: ${known.join(', ')})`);
+      throw new Error(
+        `${options.eventType} has no major version ${major} (known: ${known.join(', ')})`,
+      );
     }
   }
   return { ...options, versions };

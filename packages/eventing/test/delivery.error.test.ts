@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { examples } from '@gpuaas/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rejectEvent } from '../src/errors';
 import { defineSubscription } from '../src/subscription';
 import { ACTIVE, countingSubscription, REQUESTED, requestedPayload } from './fixtures';
 import { event, Harness, post, pushBody, rawPushBody, type TopicTap } from './harness';
-import { examples } from '@gpuaas/contracts';
 
 describe('push consumer: poison events and transient failures', () => {
   let h: Harness;
@@ -21,13 +21,18 @@ describe('push consumer: poison events and transient failures', () => {
   const deadLetterOf = async (marker: string) => {
     let found: (typeof dlq.received)[number] | undefined;
     await expect
-      .poll(() => (found = dlq.received.find((m) => m.attributes.test_marker === marker)), { timeout: 10_000 })
+      .poll(() => (found = dlq.received.find((m) => m.attributes.test_marker === marker)), {
+        timeout: 10_000,
+      })
       .toBeDefined();
     return found as (typeof dlq.received)[number];
   };
 
   const validJson = (mutate: (envelope: Record<string, unknown>) => void) => {
-    const envelope = event(REQUESTED, requestedPayload(`alloc-${randomUUID()}`)) as unknown as Record<string, unknown>;
+    const envelope = event(
+      REQUESTED,
+      requestedPayload(`alloc-${randomUUID()}`),
+    ) as unknown as Record<string, unknown>;
     mutate(envelope);
     return JSON.stringify(envelope);
   };
@@ -37,7 +42,11 @@ describe('push consumer: poison events and transient failures', () => {
     ['not_object', '[1,2,3]', 'an array'],
     ['envelope_invalid', validJson((e) => delete e.event_id), 'no event_id'],
     ['envelope_invalid', validJson((e) => (e.occurred_at = 'yesterday')), 'a bad timestamp'],
-    ['unknown_event_type', validJson((e) => (e.event_type = 'gpuaas.nothing.happened')), 'an unknown type'],
+    [
+      'unknown_event_type',
+      validJson((e) => (e.event_type = 'gpuaas.nothing.happened')),
+      'an unknown type',
+    ],
     ['unsupported_major', validJson((e) => (e.version = '9.0')), 'an unknown major'],
     [
       'payload_invalid',
@@ -46,25 +55,38 @@ describe('push consumer: poison events and transient failures', () => {
     ],
   ];
 
-  it.each(poison)('dead-letters %s (%s) at the first attempt and answers 204', async (reason, data) => {
-    const { app } = h.consumer([countingSubscription()]);
-    const marker = randomUUID();
-    const before = await h.firestore.collection('idempotency_records').count().get();
-    const res = await post(app, REQUESTED, rawPushBody(data, { test_marker: marker }, { subscription }));
-    expect(res.status).toBe(204);
-    const letter = await deadLetterOf(marker);
-    expect(letter.data).toBe(data);
-    expect(letter.attributes).toMatchObject({ dlq_reason: reason, source_subscription: subscription, test_marker: marker });
-    expect(letter.attributes.dlq_detail?.length).toBeGreaterThan(0);
-    expect(Date.parse(letter.attributes.dead_lettered_at ?? '')).not.toBeNaN();
-    const after = await h.firestore.collection('idempotency_records').count().get();
-    expect(after.data().count).toBe(before.data().count);
-  });
+  it.each(poison)(
+    'dead-letters %s (%s) at the first attempt and answers 204',
+    async (reason, data) => {
+      const { app } = h.consumer([countingSubscription()]);
+      const marker = randomUUID();
+      const before = await h.firestore.collection('idempotency_records').count().get();
+      const res = await post(
+        app,
+        REQUESTED,
+        rawPushBody(data, { test_marker: marker }, { subscription }),
+      );
+      expect(res.status).toBe(204);
+      const letter = await deadLetterOf(marker);
+      expect(letter.data).toBe(data);
+      expect(letter.attributes).toMatchObject({
+        dlq_reason: reason,
+        source_subscription: subscription,
+        test_marker: marker,
+      });
+      expect(letter.attributes.dlq_detail?.length).toBeGreaterThan(0);
+      expect(Date.parse(letter.attributes.dead_lettered_at ?? '')).not.toBeNaN();
+      const after = await h.firestore.collection('idempotency_records').count().get();
+      expect(after.data().count).toBe(before.data().count);
+    },
+  );
 
   it('dead-letters data that is not base64', async () => {
     const { app } = h.consumer([countingSubscription()]);
     const marker = randomUUID();
-    const body = { message: { data: '!!not-base64!!', attributes: { test_marker: marker }, messageId: '7' } };
+    const body = {
+      message: { data: '!!not-base64!!', attributes: { test_marker: marker }, messageId: '7' },
+    };
     expect((await post(app, REQUESTED, body)).status).toBe(204);
     expect((await deadLetterOf(marker)).attributes.dlq_reason).toBe('not_base64');
   });
@@ -73,7 +95,11 @@ describe('push consumer: poison events and transient failures', () => {
     const { app } = h.consumer([countingSubscription()]);
     const marker = randomUUID();
     const wrong = event(ACTIVE, examples[ACTIVE]);
-    const res = await post(app, REQUESTED, pushBody(wrong, { attributes: { test_marker: marker } }));
+    const res = await post(
+      app,
+      REQUESTED,
+      pushBody(wrong, { attributes: { test_marker: marker } }),
+    );
     expect(res.status).toBe(204);
     expect((await deadLetterOf(marker)).attributes.dlq_reason).toBe('wrong_event_type');
   });
@@ -81,13 +107,22 @@ describe('push consumer: poison events and transient failures', () => {
   it('dead-letters the same key with another payload as an idempotency conflict and keeps the first', async () => {
     const { app } = h.consumer([countingSubscription()]);
     const allocationId = `alloc-${randomUUID()}`;
-    expect((await post(app, REQUESTED, pushBody(event(REQUESTED, requestedPayload(allocationId))))).status).toBe(204);
+    expect(
+      (await post(app, REQUESTED, pushBody(event(REQUESTED, requestedPayload(allocationId)))))
+        .status,
+    ).toBe(204);
     const marker = randomUUID();
     const changed = { ...requestedPayload(allocationId), gpu_count: 8 };
-    const res = await post(app, REQUESTED, pushBody(event(REQUESTED, changed), { attributes: { test_marker: marker } }));
+    const res = await post(
+      app,
+      REQUESTED,
+      pushBody(event(REQUESTED, changed), { attributes: { test_marker: marker } }),
+    );
     expect(res.status).toBe(204);
     expect((await deadLetterOf(marker)).attributes.dlq_reason).toBe('idempotency_conflict');
-    expect((await h.firestore.collection('allocations').doc(allocationId).get()).get('applied')).toBe(1);
+    expect(
+      (await h.firestore.collection('allocations').doc(allocationId).get()).get('applied'),
+    ).toBe(1);
   });
 
   it('dead-letters what a handler rejects, with nothing of its writes committed', async () => {
@@ -95,7 +130,9 @@ describe('push consumer: poison events and transient failures', () => {
       consumer: 'provisioning-worker',
       eventType: REQUESTED,
       async handle(incoming, ctx) {
-        ctx.tx.set(ctx.firestore.collection('allocations').doc(incoming.payload.allocation_id), { applied: 1 });
+        ctx.tx.set(ctx.firestore.collection('allocations').doc(incoming.payload.allocation_id), {
+          applied: 1,
+        });
         rejectEvent('gpu_type is not offered in this region');
       },
     });
@@ -105,7 +142,9 @@ describe('push consumer: poison events and transient failures', () => {
     const res = await post(
       app,
       REQUESTED,
-      pushBody(event(REQUESTED, requestedPayload(allocationId)), { attributes: { test_marker: marker } }),
+      pushBody(event(REQUESTED, requestedPayload(allocationId)), {
+        attributes: { test_marker: marker },
+      }),
     );
     expect(res.status).toBe(204);
     const letter = await deadLetterOf(marker);
@@ -113,7 +152,9 @@ describe('push consumer: poison events and transient failures', () => {
       dlq_reason: 'handler_rejected',
       dlq_detail: 'gpu_type is not offered in this region',
     });
-    expect((await h.firestore.collection('allocations').doc(allocationId).get()).exists).toBe(false);
+    expect((await h.firestore.collection('allocations').doc(allocationId).get()).exists).toBe(
+      false,
+    );
   });
 
   it('answers 503 to a transient failure, commits nothing, and applies the retry once', async () => {
@@ -128,11 +169,18 @@ describe('push consumer: poison events and transient failures', () => {
     const body = pushBody(event(REQUESTED, requestedPayload(allocationId)));
     const first = await post(app, REQUESTED, body);
     expect(first.status).toBe(503);
-    expect(await first.json()).toMatchObject({ error: 'handler_failed', detail: 'inventory service unavailable' });
-    expect((await h.firestore.collection('allocations').doc(allocationId).get()).exists).toBe(false);
+    expect(await first.json()).toMatchObject({
+      error: 'handler_failed',
+      detail: 'inventory service unavailable',
+    });
+    expect((await h.firestore.collection('allocations').doc(allocationId).get()).exists).toBe(
+      false,
+    );
     expect((await post(app, REQUESTED, body)).status).toBe(204);
     expect((await post(app, REQUESTED, body)).status).toBe(204);
-    expect((await h.firestore.collection('allocations').doc(allocationId).get()).get('applied')).toBe(1);
+    expect(
+      (await h.firestore.collection('allocations').doc(allocationId).get()).get('applied'),
+    ).toBe(1);
   });
 
   it('rejects a malformed push wrapper with 400 and a reason', async () => {

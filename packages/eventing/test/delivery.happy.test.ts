@@ -27,7 +27,9 @@ describe('push consumer: processing and duplicates', () => {
     expect(await applied(allocationId)).toBe(1);
 
     await active.waitForCount(1);
-    const out = active.received.find((m) => JSON.parse(m.data).payload.allocation_id === allocationId);
+    const out = active.received.find(
+      (m) => JSON.parse(m.data).payload.allocation_id === allocationId,
+    );
     expect(out?.attributes).toMatchObject({
       event_type: ACTIVE,
       version: '1.0',

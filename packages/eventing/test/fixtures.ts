@@ -21,7 +21,11 @@ export function countingSubscription(options: { beforeCommit?: () => Promise<voi
       const ref = ctx.firestore.collection('allocations').doc(event.payload.allocation_id);
       const snap = await ctx.tx.get(ref);
       await options.beforeCommit?.();
-      ctx.tx.set(ref, { applied: ((snap.get('applied') as number | undefined) ?? 0) + 1 }, { merge: true });
+      ctx.tx.set(
+        ref,
+        { applied: ((snap.get('applied') as number | undefined) ?? 0) + 1 },
+        { merge: true },
+      );
       ctx.emit(ACTIVE, {
         ...examples[ACTIVE],
         allocation_id: event.payload.allocation_id,
@@ -32,13 +36,18 @@ export function countingSubscription(options: { beforeCommit?: () => Promise<voi
 }
 
 /** Stand-in for an outside system (a GPU provider) that honours idempotency keys. */
-export function providerSubscription(options: { effectMs?: number; crashAfterEffect?: () => void } = {}) {
+export function providerSubscription(
+  options: { effectMs?: number; crashAfterEffect?: () => void } = {},
+) {
   return defineSubscription({
     consumer: 'provisioning-worker',
     eventType: REQUESTED,
     async effect(event, ctx) {
       const calls = ctx.firestore.collection('provider_calls').doc(ctx.delivery.recordId);
-      await calls.set({ calls: FieldValue.increment(1), allocation_id: event.payload.allocation_id }, { merge: true });
+      await calls.set(
+        { calls: FieldValue.increment(1), allocation_id: event.payload.allocation_id },
+        { merge: true },
+      );
       if (options.effectMs) await new Promise((r) => setTimeout(r, options.effectMs));
       options.crashAfterEffect?.();
       return { instanceId: `i-${ctx.delivery.recordId.slice(0, 8)}` };
@@ -48,7 +57,10 @@ export function providerSubscription(options: { effectMs?: number; crashAfterEff
       const snap = await ctx.tx.get(ref);
       ctx.tx.set(
         ref,
-        { applied: ((snap.get('applied') as number | undefined) ?? 0) + 1, instance_id: created.instanceId },
+        {
+          applied: ((snap.get('applied') as number | undefined) ?? 0) + 1,
+          instance_id: created.instanceId,
+        },
         { merge: true },
       );
     },

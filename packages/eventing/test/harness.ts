@@ -4,13 +4,12 @@ import type { Message, PubSub, Subscription as PullSubscription } from '@google-
 import { createEnvelope, type Envelope, type EventType, type PayloadOf } from '@gpuaas/contracts';
 import { firestoreClient, pubsubClient, uniqueProjectId, waitFor } from '@gpuaas/testkit';
 import pino from 'pino';
-import { createDeliver } from '../src/delivery';
 import { eventAttributes } from '../src/attributes';
+import { createDeliver } from '../src/delivery';
 import { createOutbox } from '../src/outbox/outbox';
 import { createPublisher, type Publisher } from '../src/publisher';
 import { createPushApp } from '../src/push/push-app';
 import type { AnySubscription } from '../src/subscription';
-
 
 /** A captured message from a pull subscription. */
 export interface Captured {
@@ -121,14 +120,30 @@ export interface PushBodyOptions {
 }
 
 /** The JSON body Pub/Sub push sends, for a given raw data string. */
-export function rawPushBody(data: string, attributes: Record<string, string>, options: PushBodyOptions = {}) {
+export function rawPushBody(
+  data: string,
+  attributes: Record<string, string>,
+  options: PushBodyOptions = {},
+) {
   const messageId = options.messageId ?? String(Math.floor(Math.random() * 1e12));
   const message = options.snakeCase
-    ? { data: Buffer.from(data).toString('base64'), attributes, message_id: messageId, publish_time: new Date().toISOString() }
-    : { data: Buffer.from(data).toString('base64'), attributes, messageId, publishTime: new Date().toISOString() };
+    ? {
+        data: Buffer.from(data).toString('base64'),
+        attributes,
+        message_id: messageId,
+        publish_time: new Date().toISOString(),
+      }
+    : {
+        data: Buffer.from(data).toString('base64'),
+        attributes,
+        messageId,
+        publishTime: new Date().toISOString(),
+      };
   return {
     message,
-    subscription: options.subscription ? `projects/p/subscriptions/${options.subscription}` : undefined,
+    subscription: options.subscription
+      ? `projects/p/subscriptions/${options.subscription}`
+      : undefined,
     ...(options.deliveryAttempt ? { deliveryAttempt: options.deliveryAttempt } : {}),
   };
 }
@@ -141,11 +156,14 @@ export function pushBody<T extends EventType>(
   return rawPushBody(JSON.stringify(envelope), attributes, options);
 }
 
-export function post(app: { request: (path: string, init: RequestInit) => Response | Promise<Response> }, eventType: string, body: unknown) {
+export function post(
+  app: { request: (path: string, init: RequestInit) => Response | Promise<Response> },
+  eventType: string,
+  body: unknown,
+) {
   return app.request(`/push/${eventType}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
 }
-

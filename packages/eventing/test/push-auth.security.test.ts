@@ -68,7 +68,11 @@ describe('push authentication (Google OIDC)', () => {
       firestore: h.firestore,
       logger: pino({ level: 'silent' }),
       projectId: h.projectId,
-      verifyToken: createPushTokenVerifier({ audience: AUDIENCE, serviceAccountEmail: PUSH_SA, certsUrl }),
+      verifyToken: createPushTokenVerifier({
+        audience: AUDIENCE,
+        serviceAccountEmail: PUSH_SA,
+        certsUrl,
+      }),
     });
   });
   afterAll(async () => {
@@ -95,13 +99,40 @@ describe('push authentication (Google OIDC)', () => {
   const rejected: [string, () => string | undefined, number][] = [
     ['no Authorization header', () => undefined, 401],
     ['a non-bearer header', () => 'Basic dXNlcjpwYXNz', 401],
-    ['the wrong audience', () => `Bearer ${mint(signing.privateKey, { ...validClaims(), aud: 'https://other.run.app' })}`, 401],
-    ['the wrong issuer', () => `Bearer ${mint(signing.privateKey, { ...validClaims(), iss: 'https://evil.example' })}`, 401],
-    ['an expired token', () => `Bearer ${mint(signing.privateKey, { ...validClaims(), iat: now() - 7200, exp: now() - 3600 })}`, 401],
+    [
+      'the wrong audience',
+      () =>
+        `Bearer ${mint(signing.privateKey, { ...validClaims(), aud: 'https://other.run.app' })}`,
+      401,
+    ],
+    [
+      'the wrong issuer',
+      () => `Bearer ${mint(signing.privateKey, { ...validClaims(), iss: 'https://evil.example' })}`,
+      401,
+    ],
+    [
+      'an expired token',
+      () =>
+        `Bearer ${mint(signing.privateKey, { ...validClaims(), iat: now() - 7200, exp: now() - 3600 })}`,
+      401,
+    ],
     ['a bad signature', () => `Bearer ${mint(impostor.privateKey, validClaims())}`, 401],
-    ['an unknown key id', () => `Bearer ${mint(signing.privateKey, validClaims(), 'other-kid')}`, 401],
-    ['another email', () => `Bearer ${mint(signing.privateKey, { ...validClaims(), email: 'intruder@evil.example' })}`, 403],
-    ['email_verified false', () => `Bearer ${mint(signing.privateKey, { ...validClaims(), email_verified: false })}`, 403],
+    [
+      'an unknown key id',
+      () => `Bearer ${mint(signing.privateKey, validClaims(), 'other-kid')}`,
+      401,
+    ],
+    [
+      'another email',
+      () =>
+        `Bearer ${mint(signing.privateKey, { ...validClaims(), email: 'intruder@evil.example' })}`,
+      403,
+    ],
+    [
+      'email_verified false',
+      () => `Bearer ${mint(signing.privateKey, { ...validClaims(), email_verified: false })}`,
+      403,
+    ],
   ];
 
   it.each(rejected)('rejects %s and processes nothing', async (_name, header, status) => {

@@ -14,7 +14,12 @@ describe('consumer service lifecycle', () => {
     const pubsub = pubsubClient(projectId);
     await pubsub.topic('gpuaas.provisioning.active').get({ autoCreate: true });
     const service = createConsumerService({
-      config: loadConfig({ SERVICE_NAME: 'provisioning-worker', GCP_PROJECT_ID: projectId, PUSH_AUTH: 'off', PORT: '0' }),
+      config: loadConfig({
+        SERVICE_NAME: 'provisioning-worker',
+        GCP_PROJECT_ID: projectId,
+        PUSH_AUTH: 'off',
+        PORT: '0',
+      }),
       subscriptions: [
         countingSubscription({ beforeCommit: () => new Promise((r) => setTimeout(r, 800)) }),
       ],

@@ -41,9 +41,13 @@ export function createPushTokenVerifier(options: PushAuthOptions): VerifyPushTok
     }
     if (!payload) throw new PushAuthError(401, 'invalid token: no payload');
     if (payload.email !== options.serviceAccountEmail) {
-      throw new PushAuthError(403, `token email ${String(payload.email)} is not the push service account`);
+      throw new PushAuthError(
+        403,
+        `token email ${String(payload.email)} is not the push service account`,
+      );
     }
-    if (payload.email_verified !== true) throw new PushAuthError(403, 'token email is not verified');
+    if (payload.email_verified !== true)
+      throw new PushAuthError(403, 'token email is not verified');
     return { email: payload.email };
   };
 }

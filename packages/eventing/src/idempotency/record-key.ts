@@ -4,7 +4,11 @@ import { createHash } from 'node:crypto';
  * Dedupe record id: sha256 of (consumer, event type, catalog idempotency key). Never the
  * Pub/Sub messageId, which changes when a message is dead-lettered or replayed.
  */
-export function dedupeRecordId(consumer: string, eventType: string, idempotencyKey: string): string {
+export function dedupeRecordId(
+  consumer: string,
+  eventType: string,
+  idempotencyKey: string,
+): string {
   return createHash('sha256').update(`${consumer}\n${eventType}\n${idempotencyKey}`).digest('hex');
 }
 

@@ -1,6 +1,5 @@
 import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
-import type { EventType } from '@gpuaas/contracts';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
@@ -40,12 +39,14 @@ export interface ConsumerService {
 /** Wires config, clients, the push app and graceful shutdown into one Cloud Run service. */
 export function createConsumerService(options: ConsumerServiceOptions): ConsumerService {
   const { config } = options;
-  const logger = options.logger ?? createLogger({ service: config.service, level: config.logLevel });
+  const logger =
+    options.logger ?? createLogger({ service: config.service, level: config.logLevel });
   const firestore = options.firestore ?? new Firestore({ projectId: config.projectId });
   const pubsub = options.pubsub ?? new PubSub({ projectId: config.projectId });
   const publisher = createPublisher({ pubsub, producer: config.service });
   const outbox = createOutbox({ firestore, publisher });
   const inFlight = new InFlight();
+  let draining = false;
   const deliver = createDeliver({
     firestore,
     publisher,
@@ -70,6 +71,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     bodyLimitBytes: config.bodyLimitBytes,
     inFlight,
     outbox,
+    isDraining: () => draining,
   });
   if (config.pushAuth.mode === 'off') logger.warn('push authentication is OFF (PUSH_AUTH=off)');
 
@@ -91,11 +93,17 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     },
     async shutdown() {
       logger.info({ in_flight: inFlight.size }, 'shutting down');
-      const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      draining = true;
+      const closed = new Promise<void>((resolve) =>
+        server ? server.close(() => resolve()) : resolve(),
+      );
       const drained = await inFlight.drained(config.shutdownGraceSeconds * 1000);
-      if (!drained) logger.warn({ in_flight: inFlight.size }, 'grace period over with deliveries in flight');
+      if (!drained)
+        logger.warn({ in_flight: inFlight.size }, 'grace period over with deliveries in flight');
       await publisher.flush();
-      await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
+      // Past the grace period, sockets still open are cut so the process can exit.
+      if (server && 'closeAllConnections' in server) server.closeAllConnections();
+      await closed;
       await pubsub.close();
       await firestore.terminate();
       logger.flush();

@@ -1,8 +1,8 @@
 import {
   FieldValue,
   type Firestore,
-  type Timestamp,
   Timestamp as FirestoreTimestamp,
+  type Timestamp,
   type Transaction,
 } from '@google-cloud/firestore';
 import type { OutgoingMessage, Publisher } from '../publisher';

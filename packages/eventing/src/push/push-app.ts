@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type { Firestore } from '@google-cloud/firestore';
-import { type EventType, pushPath, subscriptionName } from '@gpuaas/contracts';
+import { pushPath, subscriptionName } from '@gpuaas/contracts';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { pushAuth, type VerifyPushToken } from '../auth/push-auth';
 import type { Deliver } from '../delivery';
-import type { Outbox } from '../outbox/outbox';
 import { traceField } from '../logger';
+import type { Outbox } from '../outbox/outbox';
 import type { AnySubscription } from '../subscription';
 import { readPushBody } from './push-body';
 
@@ -24,6 +24,8 @@ export interface PushAppOptions {
   inFlight?: { add(delta: number): void };
   /** Mounts `POST /tasks/outbox-sweep` (a Cloud Scheduler tick) when given. */
   outbox?: Outbox;
+  /** True once shutdown began: new deliveries are refused, sockets close after each reply. */
+  isDraining?: () => boolean;
 }
 
 /** Mounts `POST /push/<event_type>` per declared subscription, plus health probes. */
@@ -31,12 +33,27 @@ export function createPushApp(options: PushAppOptions): Hono {
   const app = new Hono();
   const { logger } = options;
 
+  const { isDraining } = options;
+  if (isDraining) {
+    app.use('*', async function draining(c, next) {
+      if (isDraining()) {
+        c.header('connection', 'close');
+        // Pub/Sub redelivers to another instance; nothing new starts on this one.
+        if (c.req.path.startsWith('/push/')) return c.json({ error: 'shutting_down' }, 503);
+      }
+      await next();
+      if (isDraining()) c.header('connection', 'close');
+    });
+  }
+
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     try {
       await Promise.race([
         options.firestore.collection('_readiness').limit(1).get(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('firestore timed out')), 2000)),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('firestore timed out')), 2000),
+        ),
       ]);
       return c.json({ status: 'ready' });
     } catch (error) {
@@ -96,7 +113,8 @@ export function createPushApp(options: PushAppOptions): Hono {
         event_id: message.attributes.event_id,
         event_type: message.attributes.event_type ?? subscription.eventType,
         correlation_id: message.attributes.correlation_id,
-        subscription: message.subscription ?? subscriptionName(subscription.eventType, subscription.consumer),
+        subscription:
+          message.subscription ?? subscriptionName(subscription.eventType, subscription.consumer),
         message_id: message.messageId,
         delivery_attempt: message.deliveryAttempt,
       });

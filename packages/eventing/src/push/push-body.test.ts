@@ -15,7 +15,14 @@ describe('readPushBody', () => {
     });
     const expected = {
       ok: true,
-      message: { dataBase64: 'e30=', attributes: { a: '1' }, messageId: 'm1', publishTime: 't', deliveryAttempt: 2, subscription: 'x.y.z.ops' },
+      message: {
+        dataBase64: 'e30=',
+        attributes: { a: '1' },
+        messageId: 'm1',
+        publishTime: 't',
+        deliveryAttempt: 2,
+        subscription: 'x.y.z.ops',
+      },
     };
     expect(camel).toEqual(expected);
     expect(snake).toEqual(expected);
@@ -26,7 +33,10 @@ describe('readPushBody', () => {
     [{}, 'push body has no "message" object'],
     [{ message: { data: 'e30=' } }, 'message.messageId must be a non-empty string'],
     [{ message: { messageId: '1', data: 5 } }, 'message.data must be a string'],
-    [{ message: { messageId: '1', attributes: { a: 1 } } }, 'message.attributes.a must be a string'],
+    [
+      { message: { messageId: '1', attributes: { a: 1 } } },
+      'message.attributes.a must be a string',
+    ],
   ])('rejects %j', (body, reason) => {
     expect(readPushBody(body)).toEqual({ ok: false, reason });
   });

@@ -50,9 +50,12 @@ export function readPushBody(body: unknown): PushBodyResult {
       attributes,
       messageId,
       publishTime: typeof publishTime === 'string' ? publishTime : undefined,
-      deliveryAttempt: typeof attempt === 'number' && Number.isInteger(attempt) ? attempt : undefined,
+      deliveryAttempt:
+        typeof attempt === 'number' && Number.isInteger(attempt) ? attempt : undefined,
       subscription:
-        typeof subscription === 'string' ? subscription.replace(/^projects\/[^/]+\/subscriptions\//, '') : undefined,
+        typeof subscription === 'string'
+          ? subscription.replace(/^projects\/[^/]+\/subscriptions\//, '')
+          : undefined,
     },
   };
 }
