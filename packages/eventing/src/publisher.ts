@@ -73,7 +73,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
   return {
     producer: options.producer,
     send,
-    publish(eventType, payload, publishOptions) {
+    // async so a ContractError arrives as a rejection, like every other publish failure.
+    async publish(eventType, payload, publishOptions) {
       return send(encodeEvent(eventType, payload, options.producer, publishOptions));
     },
     async flush() {

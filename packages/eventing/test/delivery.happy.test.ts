@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/logger';
 import { ACTIVE, countingSubscription, REQUESTED, requestedPayload } from './fixtures';
 import { event, Harness, post, pushBody, type TopicTap } from './harness';
 
@@ -103,6 +105,44 @@ describe('push consumer: processing and duplicates', () => {
     });
     expect((await post(app, REQUESTED, targeted)).status).toBe(204);
     expect(await applied(mine)).toBe(1);
+  });
+
+  it('logs each delivery with its event, subscription, attempt, outcome, duration and trace', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()));
+        done();
+      },
+    });
+    const { app } = h.consumer([countingSubscription()], {
+      logger: createLogger({ service: 'provisioning-worker', destination }),
+    });
+    const incoming = event(REQUESTED, requestedPayload(`alloc-${randomUUID()}`));
+    const trace = '105445aa7843bc8bf206b12000100000';
+    const res = await app.request(`/push/${REQUESTED}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-cloud-trace-context': `${trace}/1;o=1` },
+      body: JSON.stringify(
+        pushBody(incoming, {
+          subscription: `${REQUESTED}.provisioning-worker`,
+          deliveryAttempt: 2,
+        }),
+      ),
+    });
+    expect(res.status).toBe(204);
+    expect(lines.at(-1)).toMatchObject({
+      severity: 'INFO',
+      message: 'delivery acknowledged',
+      event_id: incoming.event_id,
+      event_type: REQUESTED,
+      correlation_id: incoming.correlation_id,
+      subscription: `${REQUESTED}.provisioning-worker`,
+      delivery_attempt: 2,
+      outcome: 'processed',
+      duration_ms: expect.any(Number),
+      'logging.googleapis.com/trace': `projects/${h.projectId}/traces/${trace}`,
+    });
   });
 
   it('serves health and readiness probes', async () => {

@@ -3,7 +3,7 @@ import type { Firestore } from '@google-cloud/firestore';
 import type { Message, PubSub, Subscription as PullSubscription } from '@google-cloud/pubsub';
 import { createEnvelope, type Envelope, type EventType, type PayloadOf } from '@gpuaas/contracts';
 import { firestoreClient, pubsubClient, uniqueProjectId, waitFor } from '@gpuaas/testkit';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { eventAttributes } from '../src/attributes';
 import { createDeliver } from '../src/delivery';
 import { createOutbox } from '../src/outbox/outbox';
@@ -47,6 +47,7 @@ export interface ConsumerOptions {
   leaseMs?: number;
   /** Wraps the real publisher, e.g. to make one publish fail. */
   wrapPublisher?: (publisher: Publisher) => Publisher;
+  logger?: Logger;
 }
 
 /** One Firestore + Pub/Sub project on the emulators per test file; real clients throughout. */
@@ -89,7 +90,7 @@ export class Harness {
       subscriptions: subscriptions,
       deliver,
       firestore: this.firestore,
-      logger: pino({ level: 'silent' }),
+      logger: options.logger ?? pino({ level: 'silent' }),
       projectId: this.projectId,
       verifyToken: false,
     });
