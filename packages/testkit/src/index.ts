@@ -1,0 +1,28 @@
+export type { SharedEmulatorOptions } from './acquire-shared-emulators';
+export { acquireSharedEmulators } from './acquire-shared-emulators';
+export { clearFirestore } from './clear-firestore';
+export type { EmulatorName, SerializedError } from './errors';
+export {
+  EmulatorHostMissingError,
+  EmulatorNotInstalledError,
+  EmulatorStartError,
+  JavaNotInstalledError,
+  MissingPrerequisiteError,
+  SupervisorError,
+  TestkitError,
+  WaitForTimeoutError,
+} from './errors';
+export { firestoreClient } from './firestore-client';
+export type { EmulatorCommand, EmulatorCommands, InstallationOptions } from './installation';
+export { resolveEmulatorCommands } from './installation';
+export { pubsubClient } from './pubsub-client';
+export type {
+  EmulatorHandle,
+  EmulatorStatus,
+  StartEmulatorsOptions,
+  StartedEmulators,
+} from './start-emulators';
+export { startEmulators } from './start-emulators';
+export { uniqueProjectId } from './unique-project-id';
+export type { WaitForOptions } from './wait-for';
+export { waitFor } from './wait-for';
