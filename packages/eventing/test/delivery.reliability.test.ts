@@ -53,7 +53,7 @@ describe('push consumer: at-least-once reliability', () => {
   });
 
   it('crash after the side effect: the lease expires, the retry completes, applied once', async () => {
-    const leaseMs = 1500;
+    const leaseMs = 5000; // long enough that the first redelivery surely lands inside it
     const allocationId = `alloc-${randomUUID()}`;
     const body = pushBody(event(REQUESTED, requestedPayload(allocationId)));
     const child: ChildProcess = spawn(
