@@ -1,0 +1,50 @@
+variable "project_id" {
+  description = "The prod project id."
+  type        = string
+}
+
+variable "region" {
+  description = "Region of the Cloud Run services and the image repository."
+  type        = string
+  default     = "europe-west1"
+}
+
+variable "firestore_location_id" {
+  description = "Firestore location; fixed once the database exists."
+  type        = string
+  default     = "europe-west1"
+}
+
+variable "image_tag" {
+  description = "Image tag deployed for every app (the release being rolled out)."
+  type        = string
+}
+
+variable "image_tags" {
+  description = "Per-app image tag overrides, keyed by app name."
+  type        = map(string)
+  default     = {}
+}
+
+# The four below come from bus.auto.tfvars.json, generated from the event catalog by
+# "pnpm --filter @gpuaas/topology tfvars"; never edit that file by hand.
+
+variable "topics" {
+  description = "Event topics (generated; typed in modules/event-bus)."
+  type        = any
+}
+
+variable "dead_letter_topics" {
+  description = "Dead-letter topics, one per consumer (generated; typed in modules/event-bus)."
+  type        = any
+}
+
+variable "subscriptions" {
+  description = "Push subscriptions, one per catalog row (generated; typed in modules/event-bus)."
+  type        = any
+}
+
+variable "archive_subscriptions" {
+  description = "Archive subscriptions of the dead-letter topics into the replay app (generated; typed in modules/event-bus)."
+  type        = any
+}

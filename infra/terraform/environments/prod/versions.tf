@@ -1,0 +1,21 @@
+terraform {
+  required_version = ">= 1.6"
+
+  required_providers {
+    google = {
+      source  = "hashicorp/google"
+      version = ">= 6.0, < 8.0"
+    }
+  }
+
+  # State in a GCS bucket you create once (see infra/README.md):
+  #   terraform init -backend-config="bucket=<state bucket>"
+  backend "gcs" {
+    prefix = "gpuaas/prod"
+  }
+}
+
+provider "google" {
+  project = var.project_id
+  region  = var.region
+}

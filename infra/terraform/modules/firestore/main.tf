@@ -1,0 +1,24 @@
+resource "google_firestore_database" "this" {
+  project                           = var.project_id
+  name                              = var.database_name
+  location_id                       = var.location_id
+  type                              = "FIRESTORE_NATIVE"
+  point_in_time_recovery_enablement = var.point_in_time_recovery ? "POINT_IN_TIME_RECOVERY_ENABLED" : "POINT_IN_TIME_RECOVERY_DISABLED"
+  delete_protection_state           = var.delete_protection ? "DELETE_PROTECTION_ENABLED" : "DELETE_PROTECTION_DISABLED"
+  # Keeps the data if Terraform ever stops managing the database.
+  deletion_policy = "ABANDON"
+}
+
+resource "google_firestore_field" "ttl" {
+  for_each = toset(var.ttl_collections)
+
+  project    = var.project_id
+  database   = google_firestore_database.this.name
+  collection = each.value
+  field      = var.ttl_field
+
+  ttl_config {}
+
+  # An indexed, monotonically increasing timestamp makes a write hotspot; nothing queries it.
+  index_config {}
+}

@@ -1,0 +1,18 @@
+export type TopologyErrorCode =
+  | 'settings_invalid'
+  | 'timeouts_not_nested'
+  | 'base_url_missing'
+  | 'project_missing'
+  | 'pubsub_failed';
+
+/** Every failure of this package; `code` says what the caller should fix. */
+export class TopologyError extends Error {
+  override readonly name = 'TopologyError';
+  constructor(
+    readonly code: TopologyErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${code}: ${message}`, options);
+  }
+}
