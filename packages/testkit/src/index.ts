@@ -22,7 +22,7 @@ export type {
   StartEmulatorsOptions,
   StartedEmulators,
 } from './start-emulators';
-export { startEmulators } from './start-emulators';
+export { describeStatus, startEmulators } from './start-emulators';
 export { uniqueProjectId } from './unique-project-id';
 export type { WaitForOptions } from './wait-for';
 export { waitFor } from './wait-for';
