@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dedupeRecordId } from '../src/idempotency/record-key';
 import type { Publisher } from '../src/publisher';
 import { defineSubscription } from '../src/subscription';
 import {
@@ -40,13 +41,32 @@ describe('push consumer: at-least-once reliability', () => {
     active.received.filter((m) => JSON.parse(m.data).payload.allocation_id === allocationId);
 
   it('lease path: of two concurrent deliveries one runs, the other gets 503, the retry gets 204', async () => {
-    const { app } = h.consumer([providerSubscription({ effectMs: 1500 })], { leaseMs: 10_000 });
+    const { app } = h.consumer([providerSubscription({ effectMs: 3000 })], { leaseMs: 10_000 });
     const allocationId = `alloc-${randomUUID()}`;
     const body = pushBody(event(REQUESTED, requestedPayload(allocationId)));
-    const answers = await Promise.all([post(app, REQUESTED, body), post(app, REQUESTED, body)]);
-    expect(answers.map((res) => res.status).sort()).toEqual([204, 503]);
-    const busy = answers.find((res) => res.status === 503);
-    expect(await busy?.json()).toMatchObject({ error: 'lease_held' });
+    const first = post(app, REQUESTED, body);
+    // The second arrives once the first holds the lease (racing both is the Firestore lock's job).
+    const record = h.firestore
+      .collection('idempotency_records')
+      .doc(dedupeRecordId('provisioning-worker', REQUESTED, allocationId));
+    await expect
+      .poll(async () => (await record.get()).get('state'), { timeout: 10_000 })
+      .toBe('in_progress');
+    const second = await post(app, REQUESTED, body);
+    expect(second.status).toBe(503);
+    expect(await second.json()).toMatchObject({ error: 'lease_held' });
+    expect((await first).status).toBe(204);
+    expect((await post(app, REQUESTED, body)).status).toBe(204);
+    expect(await providerCalls(allocationId)).toEqual([1]);
+    expect((await allocation(allocationId)).get('applied')).toBe(1);
+  });
+
+  it('lease path: racing deliveries apply once and none is lost', async () => {
+    const { app } = h.consumer([providerSubscription({ effectMs: 500 })], { leaseMs: 10_000 });
+    const allocationId = `alloc-${randomUUID()}`;
+    const body = pushBody(event(REQUESTED, requestedPayload(allocationId)));
+    const answers = await Promise.all(Array.from({ length: 4 }, () => post(app, REQUESTED, body)));
+    for (const res of answers) expect([204, 503]).toContain(res.status);
     expect((await post(app, REQUESTED, body)).status).toBe(204);
     expect(await providerCalls(allocationId)).toEqual([1]);
     expect((await allocation(allocationId)).get('applied')).toBe(1);
