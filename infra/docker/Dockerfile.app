@@ -2,10 +2,10 @@
 # One image per app under apps/, built from the repository root:
 #   docker build -f infra/docker/Dockerfile.app --build-arg APP=billing-worker \
 #     -t europe-west1-docker.pkg.dev/<project>/gpuaas/billing-worker:<tag> .
-# The app's `build` script bundles it with esbuild into one self-contained dist/index.js, e.g.
-#   esbuild src/index.ts --bundle --platform=node --target=node24 --format=esm --sourcemap \
-#     --outfile=dist/index.js --banner:js="import{createRequire}from'node:module';const require=createRequire(import.meta.url);"
-# (internal packages are TypeScript source, and Node will not strip types under node_modules).
+# The app's `build` script is `bundle-app src/index.ts` (packages/app-bundle): workspace packages,
+# which are TypeScript source, are inlined into dist/index.js; third-party packages stay imports
+# (google-gax and protobufjs read files beside their code and break when bundled), and
+# `pnpm deploy` installs them, hoisted, into the image. packages/app-bundle tests this layout.
 
 ARG NODE_VERSION=24
 
@@ -21,16 +21,18 @@ RUN pnpm fetch
 COPY . .
 RUN pnpm install --offline --frozen-lockfile --filter "./apps/${APP}..." \
   && pnpm --filter "./apps/${APP}" build \
-  && test -f "apps/${APP}/dist/index.js"
+  && pnpm --filter "./apps/${APP}" deploy --prod --config.node-linker=hoisted --prefer-offline /out \
+  && cp -r "apps/${APP}/dist" /out/dist \
+  && test -f /out/dist/index.js
 
 FROM node:${NODE_VERSION}-slim AS runtime
-ARG APP
 ENV NODE_ENV=production \
     PORT=8080
 WORKDIR /app
-# The bundle is ESM; nothing else from the workspace is needed at run time.
+# The bundle is ESM; its third-party imports resolve from the deployed node_modules.
 RUN echo '{"type":"module"}' > package.json
-COPY --from=build --chown=node:node /repo/apps/${APP}/dist/ ./dist/
+COPY --from=build --chown=node:node /out/node_modules ./node_modules
+COPY --from=build --chown=node:node /out/dist ./dist
 # The node image's unprivileged user (uid 1000).
 USER node
 # Cloud Run sets PORT; the app listens on it (packages/eventing reads PORT, default 8080).
