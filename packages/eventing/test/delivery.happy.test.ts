@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { Firestore } from '@google-cloud/firestore';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dedupeRecordId } from '../src/idempotency/record-key';
 import { createLogger } from '../src/logger';
+import { createPushApp } from '../src/push/push-app';
 import { ACTIVE, countingSubscription, REQUESTED, requestedPayload } from './fixtures';
 import { event, Harness, post, pushBody, type TopicTap } from './harness';
 
@@ -55,6 +59,16 @@ describe('push consumer: processing and duplicates', () => {
     expect((await post(app, REQUESTED, body)).status).toBe(204);
     expect((await post(app, REQUESTED, body)).status).toBe(204);
     expect(await applied(allocationId)).toBe(1);
+
+    const record = await h.firestore
+      .collection('idempotency_records')
+      .doc(dedupeRecordId('provisioning-worker', REQUESTED, allocationId))
+      .get();
+    expect(record.data()).toMatchObject({ state: 'completed', idempotency_key: allocationId });
+    // The TTL field outlives any replay window: 14 days by default.
+    const ttlDays = (record.get('expire_at').toMillis() - Date.now()) / 86_400_000;
+    expect(ttlDays).toBeGreaterThan(13.9);
+    expect(ttlDays).toBeLessThanOrEqual(14);
   });
 
   it('treats the same idempotency key under a new event_id as a duplicate', async () => {
@@ -151,5 +165,31 @@ describe('push consumer: processing and duplicates', () => {
     const ready = await app.request('/readyz');
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('reports not ready while Firestore is unreachable', async () => {
+    const emulatorHost = process.env.FIRESTORE_EMULATOR_HOST;
+    // The client lets the env var override an explicit host; lift it for this one client.
+    delete process.env.FIRESTORE_EMULATOR_HOST;
+    const unreachable = new Firestore({
+      projectId: h.projectId,
+      host: '127.0.0.1:9',
+      ssl: false,
+      credentials: { client_email: 'x@example.com', private_key: 'unused' },
+    });
+    process.env.FIRESTORE_EMULATOR_HOST = emulatorHost;
+    const app = createPushApp({
+      subscriptions: [countingSubscription()],
+      deliver: async () => ({ status: 204, outcome: 'processed' }),
+      firestore: unreachable,
+      logger: pino({ level: 'silent' }),
+      projectId: h.projectId,
+      verifyToken: false,
+    });
+    const res = await app.request('/readyz');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ status: 'unavailable' });
+    // Not awaited: termination waits out the probe's pending read against a closed port.
+    void unreachable.terminate();
   });
 });
