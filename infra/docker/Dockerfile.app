@@ -19,7 +19,7 @@ WORKDIR /repo
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
 RUN pnpm fetch
 COPY . .
-RUN pnpm install --offline --frozen-lockfile --filter "./apps/${APP}..." \
+RUN pnpm install --offline --frozen-lockfile --filter "{./apps/${APP}}..." \
   && pnpm --filter "./apps/${APP}" build \
   && pnpm --filter "./apps/${APP}" deploy --prod --config.node-linker=hoisted --prefer-offline /out \
   && cp -r "apps/${APP}/dist" /out/dist \
