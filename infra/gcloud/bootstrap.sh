@@ -7,12 +7,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 usage() {
   cat <<USAGE
 usage: bootstrap.sh --project ID [--region REGION] [--firestore-location LOCATION]
-                    [--repository NAME] [--push-service-account-id ID] [--dry-run]
+                    [--repository NAME] [--push-service-account EMAIL] [--dry-run]
 
-  --region              Artifact Registry and Cloud Run region (default europe-west1)
-  --firestore-location  Firestore location, fixed once created (default: the region)
-  --repository          Docker repository for the app images (default gpuaas)
-  --dry-run             print every change instead of making it (reads still run)
+  --region                Artifact Registry and Cloud Run region (default europe-west1)
+  --firestore-location    Firestore location, fixed once created (default: the region)
+  --repository            Docker repository for the app images (default gpuaas)
+  --push-service-account  push identity to create, <id>@<project>.iam.gserviceaccount.com
+                          (default pubsub-push@...); pass the same to deploy-services.sh and
+                          deploy-bus.sh. --push-service-account-id ID says the same with the id.
+  --dry-run               print every change instead of making it (reads still run)
 USAGE
 }
 
@@ -21,6 +24,7 @@ region=europe-west1
 firestore_location=
 repository=gpuaas
 push_sa_id=pubsub-push
+push_sa=
 while (($#)); do
   case $1 in
     --project) project=$2; shift 2 ;;
@@ -28,6 +32,7 @@ while (($#)); do
     --firestore-location) firestore_location=$2; shift 2 ;;
     --repository) repository=$2; shift 2 ;;
     --push-service-account-id) push_sa_id=$2; shift 2 ;;
+    --push-service-account) push_sa=$2; shift 2 ;;
     --dry-run) DRY_RUN=true; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument $1" ;;
@@ -35,9 +40,15 @@ while (($#)); do
 done
 [[ -n $project ]] || die "--project is required"
 firestore_location=${firestore_location:-$region}
+if [[ -n $push_sa ]]; then
+  [[ $push_sa == *"@$project.iam.gserviceaccount.com" ]] ||
+    die "--push-service-account must be <id>@$project.iam.gserviceaccount.com (this script creates it)"
+  push_sa_id=${push_sa%%@*}
+fi
 
-apis=(artifactregistry.googleapis.com cloudresourcemanager.googleapis.com firestore.googleapis.com
-  iam.googleapis.com pubsub.googleapis.com run.googleapis.com secretmanager.googleapis.com)
+apis=(artifactregistry.googleapis.com cloudresourcemanager.googleapis.com cloudscheduler.googleapis.com
+  firestore.googleapis.com iam.googleapis.com pubsub.googleapis.com run.googleapis.com
+  secretmanager.googleapis.com)
 enabled=$(read_quietly services list --enabled --project="$project" --format='value(config.name)') || enabled=
 missing=()
 for api in "${apis[@]}"; do
@@ -58,15 +69,30 @@ read_quietly firestore databases describe --database='(default)' --project="$pro
   change firestore databases create --database='(default)' --location="$firestore_location" \
     --type=firestore-native --delete-protection --project="$project"
 
+# True when the field's single-field indexes are off: an explicit config (not the database
+# default) with no index. A failed read (no database yet) counts as "not off".
+indexes_disabled() {
+  local json
+  json=$(read_quietly firestore indexes fields describe expire_at --collection-group="$1" \
+    --project="$project" --format=json) || return 1
+  node -e '
+    const config = JSON.parse(process.argv[1]).indexConfig ?? {};
+    process.exit(!config.usesAncestorConfig && (config.indexes ?? []).length === 0 ? 0 : 1);
+  ' "$json" 2>/dev/null
+}
+
 # Dedupe records and outbox entries carry expire_at; Firestore deletes them after it passes.
+# TTL and index are checked separately, and each change waits for its operation (no --async):
+# a rerun after an interrupted one still converges, and two operations never race on one field.
 ttls=$(read_quietly firestore fields ttls list --project="$project" --format='value(name)') || ttls=
 for collection in idempotency_records outbox; do
-  grep -q "collectionGroups/$collection/fields/expire_at" <<<"$ttls" && continue
-  change firestore fields ttls update expire_at --collection-group="$collection" --enable-ttl --async \
-    --project="$project"
+  grep -q "collectionGroups/$collection/fields/expire_at" <<<"$ttls" ||
+    change firestore fields ttls update expire_at --collection-group="$collection" --enable-ttl \
+      --project="$project"
   # An indexed, ever-increasing timestamp is a write hotspot, and nothing queries it.
-  change firestore indexes fields update expire_at --collection-group="$collection" --disable-indexes \
-    --async --project="$project"
+  indexes_disabled "$collection" ||
+    change firestore indexes fields update expire_at --collection-group="$collection" --disable-indexes \
+      --project="$project"
 done
 
 finish "bootstrapped $project; push images to $region-docker.pkg.dev/$project/$repository/<app>:<tag>"

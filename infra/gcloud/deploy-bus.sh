@@ -8,17 +8,24 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 usage() {
   cat <<USAGE
 usage: deploy-bus.sh --project ID [--env dev|prod] [--region REGION] [--tfvars FILE]
-                     [--service-urls FILE] [--push-service-account EMAIL] [--no-push-auth] [--dry-run]
+                     [--service-urls FILE] [--push-service-account EMAIL] [--no-push-auth]
+                     [--archive-retention-seconds N] [--dry-run]
 
   --env                   which environments/<env>/bus.auto.tfvars.json to read (default dev)
   --region                Cloud Run region of the push targets (default europe-west1)
-  --service-urls          JSON {"<service>": "<base URL>"}; default: Cloud Run's deterministic
-                          URLs https://<service>-<project number>.<region>.run.app
-  --push-service-account  push identity (default pubsub-push@<project>.iam.gserviceaccount.com)
+  --service-urls          JSON {"<service>": "<base URL>"} of the push endpoints; default: Cloud
+                          Run's deterministic URLs https://<service>-<project number>.<region>.run.app,
+                          which on a project are always the token audience (PUSH_AUDIENCE)
+  --push-service-account  push identity (default pubsub-push@<project>.iam.gserviceaccount.com);
+                          pass the same to bootstrap.sh and deploy-services.sh
+  --archive-retention-seconds
+                          how long archive subscriptions keep unacknowledged dead letters
+                          (default 2678400 = 31 days, Pub/Sub's maximum)
   --dry-run               print every change instead of making it (reads still run)
 
 With CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB set (the Pub/Sub emulator), IAM is skipped: the
-emulator has none, and --service-urls is required.
+emulator has none, and --service-urls is required (also the audience there). The emulator
+refuses retention above 7 days, so archives get at most 604800 s there.
 USAGE
 }
 
@@ -29,6 +36,7 @@ tfvars=
 service_urls=
 push_sa=
 push_auth=true
+archive_retention_seconds=2678400
 while (($#)); do
   case $1 in
     --project) project=$2; shift 2 ;;
@@ -38,6 +46,7 @@ while (($#)); do
     --service-urls) service_urls=$2; shift 2 ;;
     --push-service-account) push_sa=$2; shift 2 ;;
     --no-push-auth) push_auth=false; shift ;;
+    --archive-retention-seconds) archive_retention_seconds=$2; shift 2 ;;
     --dry-run) DRY_RUN=true; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument $1" ;;
@@ -47,22 +56,31 @@ done
 tfvars=${tfvars:-$INFRA_DIR/terraform/environments/$env/bus.auto.tfvars.json}
 [[ -f $tfvars ]] || die "$tfvars not found (generate it: pnpm --filter @gpuaas/topology tfvars)"
 push_sa=${push_sa:-pubsub-push@$project.iam.gserviceaccount.com}
+[[ $archive_retention_seconds =~ ^[0-9]+$ ]] && ((archive_retention_seconds >= 600 && archive_retention_seconds <= 2678400)) ||
+  die "--archive-retention-seconds must be from 600 to 2678400 (Pub/Sub's limits)"
 emulator=false
 [[ -n ${CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB:-} ]] && emulator=true
+if [[ $emulator == true ]] && ((archive_retention_seconds > 604800)); then
+  archive_retention_seconds=604800
+fi
 
 project_number=
 if [[ $emulator == false ]]; then
   project_number=$(read_quietly projects describe "$project" --format='value(projectNumber)') ||
     die "cannot read project $project (gcloud auth login? gcloud projects describe $project)"
 fi
+# Cloud Run's deterministic URL: the push endpoint base unless --service-urls says otherwise, and
+# on a project always the token audience, as deploy-services.sh sets PUSH_AUDIENCE.
+deterministic_url="https://{service}-$project_number.$region.run.app"
 url_args=()
 if [[ -n $service_urls ]]; then
   url_args=(--service-urls "$service_urls")
 elif [[ $emulator == true ]]; then
   die "the emulator has no Cloud Run services: pass --service-urls FILE"
 else
-  url_args=(--service-url-template "https://{service}-$project_number.$region.run.app")
+  url_args=(--service-url-template "$deterministic_url")
 fi
+[[ $emulator == true ]] || url_args+=(--audience-template "$deterministic_url")
 auth_args=(--push-service-account "$push_sa")
 [[ $push_auth == true ]] || auth_args=(--no-push-auth)
 
@@ -74,7 +92,7 @@ read_quietly pubsub subscriptions list --project="$project" --format=json >"$wor
   echo '[]' >"$work/subscriptions.json"
 node "$GCLOUD_LIB_DIR/bus-commands.mjs" --tfvars "$tfvars" --project "$project" \
   --topics "$work/topics.json" --subscriptions "$work/subscriptions.json" \
-  "${url_args[@]}" "${auth_args[@]}" >"$work/commands"
+  "${url_args[@]}" "${auth_args[@]}" --archive-retention-seconds "$archive_retention_seconds" >"$work/commands"
 change_each_line "$work/commands"
 
 if [[ $emulator == true ]]; then

@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# Deploys the apps to Cloud Run with their runtime service accounts and IAM. A service is
-# redeployed only when its settings (image, env, sizing) changed: a label holds their hash.
+# Deploys the apps to Cloud Run with their runtime service accounts and IAM, and the Cloud
+# Scheduler job that ticks each consumer service's outbox sweep. A service is redeployed only when
+# its settings (image, env, sizing) changed: a label holds their hash.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 usage() {
   cat <<USAGE
 usage: deploy-services.sh --project ID --image-tag TAG [--env dev|prod] [--region REGION]
-                          [--repository NAME] [--only APP] [--dry-run]
+                          [--repository NAME] [--push-service-account EMAIL] [--tfvars FILE]
+                          [--only APP] [--dry-run]
 
-  --image-tag   tag of the images in <region>-docker.pkg.dev/<project>/<repository>/<app>
-  --env         sizing (dev: 0-3 instances, prod: 1-20) and which bus.auto.tfvars.json to read
-  --only        deploy one app
-  --dry-run     print every change instead of making it (reads still run)
+  --image-tag             tag of the images in <region>-docker.pkg.dev/<project>/<repository>/<app>
+  --env                   sizing (dev: 0-3 instances, prod: 1-20) and which bus.auto.tfvars.json to read
+  --push-service-account  push identity the apps accept (PUSH_SERVICE_ACCOUNT) and the outbox
+                          sweep jobs sign as (default pubsub-push@<project>.iam.gserviceaccount.com);
+                          pass the same to bootstrap.sh and deploy-bus.sh
+  --tfvars                bus file to read instead of environments/<env>/bus.auto.tfvars.json
+  --only                  deploy one app
+  --dry-run               print every change instead of making it (reads still run)
 USAGE
 }
 
@@ -34,6 +40,8 @@ region=europe-west1
 repository=gpuaas
 image_tag=
 only=
+push_sa=
+tfvars=
 while (($#)); do
   case $1 in
     --project) project=$2; shift 2 ;;
@@ -42,6 +50,8 @@ while (($#)); do
     --region) region=$2; shift 2 ;;
     --repository) repository=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
+    --push-service-account) push_sa=$2; shift 2 ;;
+    --tfvars) tfvars=$2; shift 2 ;;
     --dry-run) DRY_RUN=true; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument $1" ;;
@@ -54,13 +64,16 @@ case $env in
   prod) min_instances=1 max_instances=20 ;;
   *) die "--env must be dev or prod" ;;
 esac
-tfvars=$INFRA_DIR/terraform/environments/$env/bus.auto.tfvars.json
+tfvars=${tfvars:-$INFRA_DIR/terraform/environments/$env/bus.auto.tfvars.json}
 [[ -f $tfvars ]] || die "$tfvars not found (generate it: pnpm --filter @gpuaas/topology tfvars)"
-project_number=$(read_quietly projects describe "$project" --format='value(projectNumber)') ||
-  die "cannot read project $project (gcloud auth login? gcloud projects describe $project)"
-push_sa="pubsub-push@$project.iam.gserviceaccount.com"
+push_sa=${push_sa:-pubsub-push@$project.iam.gserviceaccount.com}
 # Timeouts nest: consumer lease < ack deadline < request timeout (300 s).
 request_timeout_seconds=300
+max_ack=$(bus_query "$tfvars" 'Math.max(0, ...[...bus.subscriptions, ...bus.archive_subscriptions].map((s) => s.ack_deadline_seconds))')
+((max_ack < request_timeout_seconds)) ||
+  die "an ack deadline in $tfvars is $max_ack s, not below the request timeout ($request_timeout_seconds s): Cloud Run would cut requests Pub/Sub still waits for (timeouts nest: lease < ack deadline < request timeout)"
+project_number=$(read_quietly projects describe "$project" --format='value(projectNumber)') ||
+  die "cannot read project $project (gcloud auth login? gcloud projects describe $project)"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -76,19 +89,70 @@ ensure_project_role() {
     change projects add-iam-policy-binding "$project" --role="$role" --member="$member" --condition=None --format=none
 }
 
+# Services hosting consumers mount POST /tasks/outbox-sweep (packages/eventing).
+consumer_services=$(bus_query "$tfvars" '[...new Set(bus.subscriptions.map((s) => s.service))]')
+
+# Ticks a service's outbox sweep every minute with the push account's OIDC token for the
+# service's audience, as a push is authenticated (deploy-bus.sh grants the account run.invoker).
+ensure_outbox_sweep_job() {
+  local app=$1 url=$2
+  local job="outbox-sweep-$app" schedule='* * * * *'
+  local -a flags=(--location="$region" --schedule="$schedule" --time-zone=Etc/UTC
+    --uri="$url/tasks/outbox-sweep" --http-method=POST
+    --oidc-service-account-email="$push_sa" --oidc-token-audience="$url"
+    --description="Re-publishes events stranded in the Firestore outbox (packages/eventing)."
+    --project="$project")
+  local actual wanted
+  if ! actual=$(read_quietly scheduler jobs describe "$job" --location="$region" --project="$project" \
+    --format='value(schedule,httpTarget.uri,httpTarget.httpMethod,httpTarget.oidcToken.serviceAccountEmail,httpTarget.oidcToken.audience)'); then
+    change scheduler jobs create http "$job" "${flags[@]}"
+    return
+  fi
+  wanted=$(printf '%s\t' "$schedule" "$url/tasks/outbox-sweep" POST "$push_sa" "$url")
+  if [[ "$actual"$'\t' == "$wanted" ]]; then
+    log "$job: up to date"
+  else
+    change scheduler jobs update http "$job" "${flags[@]}"
+  fi
+}
+
+# A service account just created takes a few seconds to be usable in IAM policies.
+iam_attempts=1
+iam_retry_delay_seconds=${IAM_RETRY_DELAY_SECONDS:-5}
+with_iam_retry() {
+  local attempt=1
+  until "$@"; do
+    ((attempt < iam_attempts)) || return 1
+    log "retrying in ${iam_retry_delay_seconds}s (new service account not yet visible to IAM)"
+    sleep "$iam_retry_delay_seconds"
+    attempt=$((attempt + 1))
+  done
+}
+
 while read -r app ingress invoker secrets; do
   [[ -z $only || $app == "$only" ]] || continue
   runtime_sa="$app@$project.iam.gserviceaccount.com"
-  read_quietly iam service-accounts describe "$runtime_sa" --project="$project" >/dev/null ||
+  iam_attempts=1
+  if ! read_quietly iam service-accounts describe "$runtime_sa" --project="$project" >/dev/null; then
     change iam service-accounts create "$app" --display-name="Cloud Run runtime: $app" --project="$project"
+    iam_attempts=5
+  fi
   for role in roles/pubsub.publisher roles/datastore.user roles/logging.logWriter roles/cloudtrace.agent; do
-    ensure_project_role "$role" "serviceAccount:$runtime_sa"
+    with_iam_retry ensure_project_role "$role" "serviceAccount:$runtime_sa"
   done
 
   # Same settings packages/eventing reads; the audience is Cloud Run's deterministic URL.
-  env_vars="GOOGLE_CLOUD_PROJECT=$project,PUSH_AUTH=oidc,PUSH_AUDIENCE=https://$app-$project_number.$region.run.app,PUSH_SERVICE_ACCOUNT=$push_sa"
+  url="https://$app-$project_number.$region.run.app"
+  env_vars="GOOGLE_CLOUD_PROJECT=$project,PUSH_AUTH=oidc,PUSH_AUDIENCE=$url,PUSH_SERVICE_ACCOUNT=$push_sa"
+  # The strictest timings of every subscription pushing here, replay's archives included; an
+  # archive has no lease of its own and counts as half its ack deadline (eventing's default).
   consumer_env=$(bus_query "$tfvars" "(() => {
-    const mine = bus.subscriptions.filter((s) => s.service === '$app');
+    const mine = [
+      ...bus.subscriptions.filter((s) => s.service === '$app'),
+      ...bus.archive_subscriptions
+        .filter((s) => s.service === '$app')
+        .map((s) => ({ ...s, lease_seconds: Math.floor(s.ack_deadline_seconds / 2) })),
+    ];
     if (mine.length === 0) return '';
     const min = (key) => Math.min(...mine.map((s) => s[key]));
     return ',ACK_DEADLINE_SECONDS=' + min('ack_deadline_seconds') + ',LEASE_SECONDS=' + min('lease_seconds');
@@ -106,7 +170,7 @@ while read -r app ingress invoker secrets; do
     flags+=(--set-secrets="$secrets")
     for pair in ${secrets//,/ }; do
       secret=${pair#*=}
-      ensure_binding roles/secretmanager.secretAccessor "serviceAccount:$runtime_sa" \
+      with_iam_retry ensure_binding roles/secretmanager.secretAccessor "serviceAccount:$runtime_sa" \
         secrets IAM "${secret%%:*}" --project="$project"
     done
   fi
@@ -116,8 +180,9 @@ while read -r app ingress invoker secrets; do
     --format='value(metadata.labels.gpuaas-config)') || deployed=
   if [[ $deployed == "$hash" ]]; then
     log "$app: up to date"
-    continue
+  else
+    change run deploy "$app" "${flags[@]}" --labels="gpuaas-config=$hash" --project="$project" --quiet
   fi
-  change run deploy "$app" "${flags[@]}" --labels="gpuaas-config=$hash" --project="$project" --quiet
+  if grep -qx "$app" <<<"$consumer_services"; then ensure_outbox_sweep_job "$app" "$url"; fi
 done < <(services_table)
 finish "services deployed to $project; next: deploy-bus.sh --project $project --env $env"

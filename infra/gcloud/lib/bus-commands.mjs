@@ -13,6 +13,8 @@ const { values: args } = parseArgs({
     project: { type: 'string' },
     'service-urls': { type: 'string' },
     'service-url-template': { type: 'string' },
+    'audience-template': { type: 'string' },
+    'archive-retention-seconds': { type: 'string', default: '2678400' },
     'push-service-account': { type: 'string' },
     'no-push-auth': { type: 'boolean', default: false },
   },
@@ -39,6 +41,16 @@ function serviceUrl(service) {
   if (!url) fail(`no URL for service ${service}: pass --service-urls or --service-url-template`);
   return url.replace(/\/+$/, '');
 }
+// On a project the token audience is always Cloud Run's deterministic URL, which is what
+// deploy-services.sh and Terraform set as PUSH_AUDIENCE, whatever base URL the endpoint uses.
+const audienceOf = (service) =>
+  args['audience-template']?.replaceAll('{service}', service) ?? serviceUrl(service);
+
+// Archive subscriptions keep unacknowledged dead letters this long (Terraform's
+// archive_retention_seconds; default 31 days, Pub/Sub's maximum).
+const archiveRetention = `${args['archive-retention-seconds']}s`;
+if (!/^\d+s$/.test(archiveRetention))
+  fail('--archive-retention-seconds must be a number of seconds');
 
 // Single quotes keep every character literal; a quote itself is closed, escaped and reopened.
 const quote = (word) =>
@@ -50,7 +62,7 @@ function desiredOf(row, kind) {
   const base = serviceUrl(row.service);
   const pushAuth = args['no-push-auth']
     ? undefined
-    : { serviceAccountEmail: args['push-service-account'], audience: base };
+    : { serviceAccountEmail: args['push-service-account'], audience: audienceOf(row.service) };
   if (pushAuth && !pushAuth.serviceAccountEmail)
     fail('--push-service-account is required with push auth');
   return {
@@ -66,6 +78,8 @@ function desiredOf(row, kind) {
       kind === 'consumer'
         ? { topic: row.dead_letter_topic, attempts: row.max_delivery_attempts }
         : undefined,
+    // Only archives set it; consumer subscriptions keep Pub/Sub's default (7 days).
+    retention: kind === 'archive' ? archiveRetention : undefined,
   };
 }
 
@@ -84,6 +98,7 @@ const settingFlags = (d) => [
   `--max-retry-delay=${d.maxBackoff}`,
   // Subscriptions expire after 31 idle days by default; an expired archive drops dead letters.
   '--expiration-period=never',
+  ...(d.retention ? [`--message-retention-duration=${d.retention}`] : []),
   ...(d.deadLetter
     ? [
         `--dead-letter-topic=${d.deadLetter.topic}`,
@@ -117,6 +132,9 @@ function differences(d, actual) {
       actual.expirationPolicy && !actual.expirationPolicy.ttl ? 'never' : 'default',
       'never',
     ],
+    ...(d.retention
+      ? { messageRetention: [actual.messageRetentionDuration ?? '604800s', d.retention] }
+      : {}),
   };
   return Object.entries(pairs).filter(([, [was, wanted]]) => was !== wanted);
 }

@@ -46,16 +46,32 @@ async function tolerateExisting(call: Promise<unknown>): Promise<void> {
   }
 }
 
+/** Where the bus of a real project is deployed from, with the IAM `apply` does not grant. */
+export const PROJECT_DEPLOY_PATHS =
+  'Terraform (infra/terraform/environments/<env>) or infra/gcloud/deploy-bus.sh';
+
 /**
- * Makes the project (or emulator) hold the bus: creates what is missing, topics first, updates
- * what can change in place, and reports drift it may not fix unless `recreate` is set.
- * Idempotent: a second run plans nothing.
+ * Makes the emulator hold the bus: creates what is missing, topics first, updates what can change
+ * in place, and reports drift it may not fix unless `recreate` is set. Idempotent: a second run
+ * plans nothing.
+ *
+ * Refuses a real project: there dead-lettering also needs IAM (the Pub/Sub service agent as
+ * publisher on every `<consumer>.dlq` and subscriber on every subscription, token creator on the
+ * push account, the push account as Cloud Run invoker), which this client cannot grant in full,
+ * and a bus without it drops dead letters silently. `plan` (read-only) works on both.
  */
 export async function apply(
   pubsub: PubSub,
   desired: Bus,
   options: ApplyOptions = {},
 ): Promise<ApplyResult> {
+  if (!pubsub.isEmulator) {
+    throw new TopologyError(
+      'apply_unsupported',
+      `apply only targets the Pub/Sub emulator; deploy a project's bus with ${PROJECT_DEPLOY_PATHS}, ` +
+        'which also grant the IAM dead-lettering and push auth need (plan stays available to compare)',
+    );
+  }
   const log = options.log ?? (() => {});
   const limit = options.concurrency ?? 8;
   const unresolvedEndpoints = busSubscriptions(desired).filter((s) => s.pushEndpoint === undefined);

@@ -77,6 +77,28 @@ describe('deriveBus', () => {
     expect(small.archiveSubscriptions.map((s) => s.name)).toEqual(['billing-worker.dlq.archive']);
   });
 
+  it('refuses two subscriptions that push to the same URL (service + path)', () => {
+    // ops shares notification-relay and an event type with it: without its base path (or its own
+    // port locally) both subscriptions of platform.payments.reconcile_failed hit one route.
+    const dev = readEnvironmentFile('dev');
+    const clash = structuredClone(dev);
+    delete clash.consumers.ops.basePath;
+    const unresolved = resolveEnvironment(clash, { project: 'p' }).settings;
+    expect(() => deriveBus(unresolved)).toThrow(TopologyError);
+    expect(() => deriveBus(unresolved)).toThrow(
+      /push_target_conflict: platform\.payments\.reconcile_failed\.notification-relay, platform\.payments\.reconcile_failed\.ops push to the same URL notification-relay\/push\/platform\.payments\.reconcile_failed/,
+    );
+    const resolved = resolveEnvironment(clash, { project: 'p', projectNumber: '1' }).settings;
+    expect(() => deriveBus(resolved)).toThrow(
+      /same URL https:\/\/notification-relay-1\.europe-west1\.run\.app\/push\/platform\.payments\.reconcile_failed/,
+    );
+    const sameLocalPort = structuredClone(local);
+    sameLocalPort.consumers.ops.baseUrl = local.consumers['notification-relay'].baseUrl;
+    expect(() => deriveBus(sameLocalPort)).toThrow(/push_target_conflict/);
+    // As committed, every environment derives: ops has /ops on Cloud Run and its own port locally.
+    expect(() => deriveBus(resolveEnvironment(dev, { project: 'p' }).settings)).not.toThrow();
+  });
+
   it('refuses settings whose timeouts do not nest', () => {
     const bad = structuredClone(local);
     bad.consumers.ops.leaseSeconds = 90;

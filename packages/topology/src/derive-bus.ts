@@ -74,6 +74,30 @@ export function deriveBus(
   // CONSUMERS order keeps the generated files stable whatever the catalog order.
   const consumers = CONSUMERS.filter((consumer) => used.has(consumer));
   const { replay } = settings;
+  const archiveSubscriptions = consumers.map((consumer): ArchiveSubscription => {
+    const path = archivePushPath(consumer);
+    return {
+      kind: 'archive',
+      name: archiveSubscriptionName(consumer),
+      topic: deadLetterTopicName(consumer),
+      consumer,
+      service: replay.service,
+      servicePath: `${replay.basePath}${path}`,
+      pushEndpoint: endpoint(replay, path),
+      pushAuth: replay.pushAuth,
+      ackDeadlineSeconds: replay.ackDeadlineSeconds,
+      retryPolicy: {
+        minimumBackoffSeconds: replay.minimumBackoffSeconds,
+        maximumBackoffSeconds: replay.maximumBackoffSeconds,
+      },
+      // Replays never target an archive, and dead letters of dead letters would loop.
+      filter: '',
+      deadLetterPolicy: undefined,
+      leaseSeconds: undefined,
+      requestTimeoutSeconds: replay.requestTimeoutSeconds,
+    };
+  });
+  checkPushTargets([...subscriptions, ...archiveSubscriptions]);
   return {
     topics: entries.map((row) => ({ name: topicName(row.eventType), eventType: row.eventType })),
     deadLetterTopics: consumers.map((consumer) => ({
@@ -81,30 +105,31 @@ export function deriveBus(
       consumer,
     })),
     subscriptions,
-    archiveSubscriptions: consumers.map((consumer): ArchiveSubscription => {
-      const path = archivePushPath(consumer);
-      return {
-        kind: 'archive',
-        name: archiveSubscriptionName(consumer),
-        topic: deadLetterTopicName(consumer),
-        consumer,
-        service: replay.service,
-        servicePath: `${replay.basePath}${path}`,
-        pushEndpoint: endpoint(replay, path),
-        pushAuth: replay.pushAuth,
-        ackDeadlineSeconds: replay.ackDeadlineSeconds,
-        retryPolicy: {
-          minimumBackoffSeconds: replay.minimumBackoffSeconds,
-          maximumBackoffSeconds: replay.maximumBackoffSeconds,
-        },
-        // Replays never target an archive, and dead letters of dead letters would loop.
-        filter: '',
-        deadLetterPolicy: undefined,
-        leaseSeconds: undefined,
-        requestTimeoutSeconds: replay.requestTimeoutSeconds,
-      };
-    }),
+    archiveSubscriptions,
   };
+}
+
+/**
+ * Two subscriptions pushing to one URL would feed one push app with another consumer's events
+ * (packages/eventing mounts one route per event type per app). The URL is the push endpoint when
+ * known, else `<service><path>`, which is what Terraform and the gcloud scripts build it from.
+ */
+function checkPushTargets(subscriptions: readonly PushSubscription[]): void {
+  const byTarget = new Map<string, string[]>();
+  for (const s of subscriptions) {
+    const target = s.pushEndpoint ?? `${s.service}${s.servicePath}`;
+    byTarget.set(target, [...(byTarget.get(target) ?? []), s.name]);
+  }
+  const shared = [...byTarget].filter(([, names]) => names.length > 1);
+  if (shared.length > 0) {
+    const lines = shared.map(
+      ([target, names]) => `${names.join(', ')} push to the same URL ${target}`,
+    );
+    throw new TopologyError(
+      'push_target_conflict',
+      `${lines.join('; ')}: give one consumer its own service or a basePath`,
+    );
+  }
 }
 
 /** Topics then subscriptions, each in creation order (dead-letter topics before their users). */

@@ -1,7 +1,7 @@
 export type { ActualBus, ActualSubscription } from './actual-bus';
 export { readBus, shortName, toActualSubscription } from './actual-bus';
 export type { ApplyOptions, ApplyResult } from './apply';
-export { apply } from './apply';
+export { apply, PROJECT_DEPLOY_PATHS } from './apply';
 export type {
   ArchiveSubscription,
   Bus,

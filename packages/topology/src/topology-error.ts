@@ -3,6 +3,8 @@ export type TopologyErrorCode =
   | 'timeouts_not_nested'
   | 'base_url_missing'
   | 'project_missing'
+  | 'push_target_conflict'
+  | 'apply_unsupported'
   | 'pubsub_failed';
 
 /** Every failure of this package; `code` says what the caller should fix. */

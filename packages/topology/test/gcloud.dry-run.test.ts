@@ -1,18 +1,45 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gcloudSandbox } from './support/gcloud';
+import { tfvarsFileUrl } from '../src/index';
+import { type GcloudSandbox, gcloudSandbox } from './support/gcloud';
 
-// A stub gcloud: the project number is 123456789 and nothing else exists yet.
-const sandbox = gcloudSandbox({
-  stub: 'if [[ "$1 $2" == "projects describe" ]]; then echo 123456789; exit 0; fi\nexit 1',
-});
+/** A stub gcloud: the project number is 123456789, `cases` answer some calls, nothing else exists. */
+function stub(...cases: string[]): GcloudSandbox {
+  return gcloudSandbox({
+    stub: [
+      ...cases,
+      'if [[ "$1 $2" == "projects describe" ]]; then echo 123456789; exit 0; fi',
+      'exit 1',
+    ].join('\n'),
+  });
+}
+
+const sandboxes: GcloudSandbox[] = [];
+const sandbox = (...cases: string[]) => {
+  const made = stub(...cases);
+  sandboxes.push(made);
+  return made;
+};
 const READS = /^(\S+ )*(list|describe|get-iam-policy)( |$)/;
 const printed = (stdout: string) => stdout.split('\n').filter(Boolean);
+const onlyReads = (calls: string[]) =>
+  calls.every((call) => READS.test(call.replace(/ --.*$/, '')));
+const CONSUMER_SERVICES = [
+  'orchestrator',
+  'provisioning-worker',
+  'billing-worker',
+  'notification-relay',
+];
+const url = (service: string) => `https://${service}-123456789.europe-west1.run.app`;
 
-describe('infra/gcloud --dry-run', () => {
-  afterAll(() => sandbox.remove());
+afterAll(() => {
+  for (const made of sandboxes) made.remove();
+});
 
-  it('deploy-bus.sh prints every change, bus and IAM, and makes none', async () => {
-    const run = await sandbox.run('deploy-bus.sh', [
+describe('infra/gcloud/deploy-bus.sh --dry-run', () => {
+  it('prints every change, bus and IAM, and makes none', async () => {
+    const run = await sandbox().run('deploy-bus.sh', [
       '--project',
       'p1',
       '--env',
@@ -22,7 +49,7 @@ describe('infra/gcloud --dry-run', () => {
     expect(run.code, run.stderr).toBe(0);
     const lines = printed(run.stdout);
     expect(lines.every((line) => line.startsWith('gcloud '))).toBe(true);
-    expect(run.gcloudCalls.every((call) => READS.test(call.replace(/ --.*$/, '')))).toBe(true);
+    expect(onlyReads(run.gcloudCalls)).toBe(true);
     const count = (prefix: string) => lines.filter((line) => line.startsWith(prefix)).length;
     expect(count('gcloud pubsub topics create')).toBe(1);
     expect(count('gcloud pubsub subscriptions create')).toBe(25);
@@ -34,16 +61,63 @@ describe('infra/gcloud --dry-run', () => {
       'gcloud pubsub topics add-iam-policy-binding ops.dlq --project=p1 --role=roles/pubsub.publisher ' +
         '--member=serviceAccount:service-123456789@gcp-sa-pubsub.iam.gserviceaccount.com --format=none',
     );
-    expect(
-      lines.find((line) => line.includes(' create platform.payments.reconcile_failed.ops ')),
-    ).toContain(
-      '--push-endpoint=https://notification-relay-123456789.europe-west1.run.app/ops/push/platform.payments.reconcile_failed',
+    const ops = lines.find((line) =>
+      line.includes(' create platform.payments.reconcile_failed.ops '),
     );
+    expect(ops).toContain(
+      `--push-endpoint=${url('notification-relay')}/ops/push/platform.payments.reconcile_failed`,
+    );
+    expect(ops).toContain(`--push-auth-token-audience=${url('notification-relay')} `);
     expect(run.stderr).toContain('dry run, nothing changed');
   });
 
-  it('deploy-services.sh deploys every app with the request timeout above the ack deadline', async () => {
-    const run = await sandbox.run('deploy-services.sh', [
+  it('keeps archived dead letters 31 days; consumer subscriptions keep the default', async () => {
+    const run = await sandbox().run('deploy-bus.sh', ['--project', 'p1', '--dry-run']);
+    expect(run.code, run.stderr).toBe(0);
+    const creates = printed(run.stdout).filter((line) =>
+      line.startsWith('gcloud pubsub subscriptions create '),
+    );
+    const archives = creates.filter((line) => / \S+\.dlq\.archive /.test(line));
+    expect(archives).toHaveLength(6);
+    for (const line of archives) expect(line).toContain(' --message-retention-duration=2678400s ');
+    for (const line of creates.filter((l) => !archives.includes(l)))
+      expect(line).not.toContain('--message-retention-duration');
+  });
+
+  it('takes push endpoints from --service-urls but the audience always from the deterministic URL', async () => {
+    const made = sandbox();
+    const urlsFile = join(made.dir, 'service-urls.json');
+    const urls = Object.fromEntries(
+      [...CONSUMER_SERVICES, 'replay'].map((s) => [s, `https://${s}-abc123-ew.a.run.app`]),
+    );
+    writeFileSync(urlsFile, JSON.stringify(urls));
+    const run = await made.run('deploy-bus.sh', [
+      '--project',
+      'p1',
+      '--service-urls',
+      urlsFile,
+      '--push-service-account',
+      'push2@p1.iam.gserviceaccount.com',
+      '--dry-run',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const lines = printed(run.stdout);
+    const ops = lines.find((line) =>
+      line.includes(' create platform.payments.reconcile_failed.ops '),
+    );
+    expect(ops).toContain(
+      '--push-endpoint=https://notification-relay-abc123-ew.a.run.app/ops/push/platform.payments.reconcile_failed',
+    );
+    expect(ops).toContain(`--push-auth-token-audience=${url('notification-relay')} `);
+    expect(ops).toContain('--push-auth-service-account=push2@p1.iam.gserviceaccount.com');
+    const archive = lines.find((line) => line.includes(' create ops.dlq.archive '));
+    expect(archive).toContain(`--push-auth-token-audience=${url('replay')} `);
+  });
+});
+
+describe('infra/gcloud/deploy-services.sh --dry-run', () => {
+  it('deploys every app with the request timeout above the ack deadline', async () => {
+    const run = await sandbox().run('deploy-services.sh', [
       '--project',
       'p1',
       '--image-tag',
@@ -63,21 +137,165 @@ describe('infra/gcloud --dry-run', () => {
     expect(deploys.every((line) => line.includes(' --timeout=300 '))).toBe(true);
     const notification = deploys.find((line) => line.includes(' notification-relay '));
     expect(notification).toContain('ACK_DEADLINE_SECONDS=60\\,LEASE_SECONDS=30');
-    expect(notification).toContain(
-      'PUSH_AUDIENCE=https://notification-relay-123456789.europe-west1.run.app',
+    expect(notification).toContain(`PUSH_AUDIENCE=${url('notification-relay')}`);
+    // replay receives the archive subscriptions: same timings as a consumer service.
+    const replay = deploys.find((line) => line.includes(' replay '));
+    expect(replay).toContain('ACK_DEADLINE_SECONDS=60\\,LEASE_SECONDS=30');
+    expect(deploys.find((line) => line.includes(' payments '))).not.toContain(
+      'ACK_DEADLINE_SECONDS',
     );
-    expect(run.gcloudCalls.every((call) => READS.test(call.replace(/ --.*$/, '')))).toBe(true);
+    expect(onlyReads(run.gcloudCalls)).toBe(true);
   });
 
-  it('bootstrap.sh sets up APIs, images, the push account, Firestore and its TTL policies', async () => {
-    const run = await sandbox.run('bootstrap.sh', ['--project', 'p1', '--dry-run']);
+  it('creates an outbox sweep job per consumer service: POST every minute, push OIDC token and audience', async () => {
+    const run = await sandbox().run('deploy-services.sh', [
+      '--project',
+      'p1',
+      '--image-tag',
+      't1',
+      '--push-service-account',
+      'push2@p1.iam.gserviceaccount.com',
+      '--dry-run',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const lines = printed(run.stdout);
-    expect(lines).toContain(
-      'gcloud firestore fields ttls update expire_at --collection-group=idempotency_records --enable-ttl --async --project=p1',
+    const jobs = lines.filter((line) => line.startsWith('gcloud scheduler jobs create http '));
+    expect(jobs.map((line) => line.split(' ')[5])).toEqual(
+      CONSUMER_SERVICES.map((service) => `outbox-sweep-${service}`),
     );
-    expect(lines).toContain(
-      'gcloud firestore fields ttls update expire_at --collection-group=outbox --enable-ttl --async --project=p1',
+    for (const [index, service] of CONSUMER_SERVICES.entries()) {
+      const flags = [
+        '--location=europe-west1',
+        '--schedule=\\*\\ \\*\\ \\*\\ \\*\\ \\*',
+        `--uri=${url(service)}/tasks/outbox-sweep`,
+        '--http-method=POST',
+        '--oidc-service-account-email=push2@p1.iam.gserviceaccount.com',
+        `--oidc-token-audience=${url(service)}`,
+        '--project=p1',
+      ];
+      for (const flag of flags) expect(`${jobs[index]} `, service).toContain(` ${flag} `);
+    }
+    // The services accept that account's tokens, pushes and sweeps alike.
+    const deploys = lines.filter((line) => line.startsWith('gcloud run deploy '));
+    expect(deploys).toHaveLength(6);
+    for (const line of deploys)
+      expect(line).toContain('PUSH_SERVICE_ACCOUNT=push2@p1.iam.gserviceaccount.com');
+    expect(
+      run.gcloudCalls.filter((call) => call.startsWith('scheduler jobs describe ')),
+    ).toHaveLength(4);
+    expect(onlyReads(run.gcloudCalls)).toBe(true);
+  });
+
+  it('describes each sweep job first: leaves a matching one, updates one that drifted', async () => {
+    // What `describe --format=value(...)` prints: the fields, tab-separated.
+    const fields = (service: string, account: string) =>
+      `printf '%s\\t%s\\t%s\\t%s\\t%s\\n' '* * * * *' '${url(service)}/tasks/outbox-sweep' POST '${account}' '${url(service)}'`;
+    const made = sandbox(
+      `if [[ "$1 $2 $3 $4" == "scheduler jobs describe outbox-sweep-orchestrator" ]]; then ${fields('orchestrator', 'pubsub-push@p1.iam.gserviceaccount.com')}; exit 0; fi`,
+      `if [[ "$1 $2 $3 $4" == "scheduler jobs describe outbox-sweep-billing-worker" ]]; then ${fields('billing-worker', 'old@p1.iam.gserviceaccount.com')}; exit 0; fi`,
+    );
+    const run = await made.run('deploy-services.sh', [
+      '--project',
+      'p1',
+      '--image-tag',
+      't1',
+      '--dry-run',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const jobs = printed(run.stdout)
+      .filter((line) => line.startsWith('gcloud scheduler jobs '))
+      .map((line) => line.split(' ').slice(0, 6).join(' '));
+    expect(jobs).toEqual([
+      'gcloud scheduler jobs create http outbox-sweep-provisioning-worker',
+      'gcloud scheduler jobs update http outbox-sweep-billing-worker',
+      'gcloud scheduler jobs create http outbox-sweep-notification-relay',
+    ]);
+    expect(run.stderr).toContain('outbox-sweep-orchestrator: up to date');
+  });
+
+  it('stops when an ack deadline is not below the request timeout (300 s)', async () => {
+    const made = sandbox();
+    const bus = JSON.parse(readFileSync(tfvarsFileUrl('dev'), 'utf8')) as {
+      archive_subscriptions: { ack_deadline_seconds: number }[];
+    };
+    const first = bus.archive_subscriptions[0];
+    if (first === undefined) throw new Error('no archive subscription');
+    first.ack_deadline_seconds = 300;
+    const file = join(made.dir, 'bus.auto.tfvars.json');
+    writeFileSync(file, JSON.stringify(bus));
+    const run = await made.run('deploy-services.sh', [
+      '--project',
+      'p1',
+      '--image-tag',
+      't1',
+      '--tfvars',
+      file,
+      '--dry-run',
+    ]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(
+      /error: an ack deadline in .* is 300 s, not below the request timeout \(300 s\)/,
+    );
+    expect(run.stdout).toBe('');
+  });
+});
+
+describe('infra/gcloud/deploy-services.sh', () => {
+  // Runs for real against a stub: the runtime account is new, and IAM does not see it at once.
+  const cases = (failures: number, accountExists: boolean) => [
+    'state="$(dirname "$0")/../iam-failures"',
+    `if [[ "$1 $2 $3" == "iam service-accounts describe" ]]; then exit ${accountExists ? 0 : 1}; fi`,
+    'if [[ "$1 $2 $3" == "projects get-iam-policy p1" ]]; then echo "{}"; exit 0; fi',
+    'if [[ "$1 $2" == "projects add-iam-policy-binding" ]]; then',
+    '  n=$(cat "$state" 2>/dev/null || echo 0)',
+    `  if ((n < ${failures})); then echo $((n + 1)) >"$state"; echo "ERROR: Service account provisioning-worker@p1.iam.gserviceaccount.com does not exist." >&2; exit 1; fi`,
+    '  exit 0',
+    'fi',
+    'case "$1 $2 $3" in "iam service-accounts create" | "run deploy provisioning-worker" | "scheduler jobs create") exit 0 ;; esac',
+  ];
+  const args = ['--project', 'p1', '--image-tag', 't1', '--only', 'provisioning-worker'];
+  const bindings = (calls: string[]) =>
+    calls.filter((call) => call.startsWith('projects add-iam-policy-binding '));
+
+  it('retries the IAM bindings of a runtime account it has just created', async () => {
+    const run = await sandbox(...cases(2, false)).run('deploy-services.sh', args, {
+      IAM_RETRY_DELAY_SECONDS: '0',
+    });
+    expect(run.code, run.stderr).toBe(0);
+    // Two refusals, then the first role and the three others.
+    expect(bindings(run.gcloudCalls)).toHaveLength(6);
+    expect(run.stderr).toContain('new service account not yet visible to IAM');
+    expect(
+      run.gcloudCalls.some((call) =>
+        call.startsWith('scheduler jobs create http outbox-sweep-provisioning-worker '),
+      ),
+    ).toBe(true);
+  });
+
+  it('does not retry for an account that already existed', async () => {
+    const run = await sandbox(...cases(1, true)).run('deploy-services.sh', args, {
+      IAM_RETRY_DELAY_SECONDS: '0',
+    });
+    expect(run.code).not.toBe(0);
+    expect(bindings(run.gcloudCalls)).toHaveLength(1);
+  });
+});
+
+describe('infra/gcloud/bootstrap.sh --dry-run', () => {
+  it('sets up APIs (Cloud Scheduler too), images, the push account, Firestore and its TTL policies', async () => {
+    const run = await sandbox().run('bootstrap.sh', ['--project', 'p1', '--dry-run']);
+    expect(run.code, run.stderr).toBe(0);
+    const lines = printed(run.stdout);
+    // Each waits for its operation (no --async), so a rerun sees the result and converges.
+    expect(lines.filter((line) => line.startsWith('gcloud firestore '))).toEqual([
+      'gcloud firestore databases create --database=\\(default\\) --location=europe-west1 --type=firestore-native --delete-protection --project=p1',
+      'gcloud firestore fields ttls update expire_at --collection-group=idempotency_records --enable-ttl --project=p1',
+      'gcloud firestore indexes fields update expire_at --collection-group=idempotency_records --disable-indexes --project=p1',
+      'gcloud firestore fields ttls update expire_at --collection-group=outbox --enable-ttl --project=p1',
+      'gcloud firestore indexes fields update expire_at --collection-group=outbox --disable-indexes --project=p1',
+    ]);
+    expect(lines.find((line) => line.startsWith('gcloud services enable '))).toContain(
+      ' cloudscheduler.googleapis.com ',
     );
     expect(
       lines.some((line) => line.startsWith('gcloud artifacts repositories create gpuaas ')),
@@ -85,5 +303,46 @@ describe('infra/gcloud --dry-run', () => {
     expect(
       lines.some((line) => line.startsWith('gcloud iam service-accounts create pubsub-push ')),
     ).toBe(true);
+  });
+
+  it('checks the expire_at index apart from the TTL: a TTL already on does not skip it', async () => {
+    const ttl = (collection: string) =>
+      `projects/p1/databases/(default)/collectionGroups/${collection}/fields/expire_at`;
+    const made = sandbox(
+      'if [[ "$1 $2" == "firestore databases" ]]; then exit 0; fi',
+      `if [[ "$1 $2 $3 $4" == "firestore fields ttls list" ]]; then printf '%s\\n' '${ttl('idempotency_records')}' '${ttl('outbox')}'; exit 0; fi`,
+      // idempotency_records: indexes already off (explicit, empty); outbox: the database default.
+      `if [[ "$*" == "firestore indexes fields describe expire_at --collection-group=idempotency_records "* ]]; then echo '{"indexConfig":{"ancestorField":"x"}}'; exit 0; fi`,
+      `if [[ "$*" == "firestore indexes fields describe expire_at --collection-group=outbox "* ]]; then echo '{"indexConfig":{"usesAncestorConfig":true,"indexes":[{"queryScope":"COLLECTION"}]}}'; exit 0; fi`,
+    );
+    const run = await made.run('bootstrap.sh', ['--project', 'p1', '--dry-run']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(printed(run.stdout).filter((line) => line.startsWith('gcloud firestore '))).toEqual([
+      'gcloud firestore indexes fields update expire_at --collection-group=outbox --disable-indexes --project=p1',
+    ]);
+  });
+
+  it('creates the push account --push-service-account names, as the deploy scripts take it', async () => {
+    const run = await sandbox().run('bootstrap.sh', [
+      '--project',
+      'p1',
+      '--push-service-account',
+      'push2@p1.iam.gserviceaccount.com',
+      '--dry-run',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(
+      printed(run.stdout).some((line) =>
+        line.startsWith('gcloud iam service-accounts create push2 '),
+      ),
+    ).toBe(true);
+    const wrong = await sandbox().run('bootstrap.sh', [
+      '--project',
+      'p1',
+      '--push-service-account',
+      'push2@other.iam.gserviceaccount.com',
+      '--dry-run',
+    ]);
+    expect(wrong.code).not.toBe(0);
   });
 });

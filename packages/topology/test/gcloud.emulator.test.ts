@@ -102,6 +102,14 @@ describe('infra/gcloud/deploy-bus.sh on the Pub/Sub emulator', () => {
       deadLetterPolicy: undefined,
       filter: '',
     });
+    // 31 days on a project; the emulator refuses more than 7, so the script asks for 7 there.
+    const [archive] = await pubsub.subscription('ops.dlq.archive').getMetadata();
+    expect(Number(archive.messageRetentionDuration?.seconds)).toBe(604_800);
+    expect(
+      run.gcloudCalls.find((call) =>
+        call.startsWith('pubsub subscriptions create ops.dlq.archive '),
+      ),
+    ).toContain('--message-retention-duration=604800s');
   });
 
   it('changes nothing on a second run', async () => {

@@ -60,7 +60,11 @@ describe('modules/event-bus', () => {
     const subscriptions = Object.entries(bus.resource.google_pubsub_subscription ?? {});
     expect(subscriptions.map(([name]) => name).sort()).toEqual(['archive', 'push']);
     for (const [name, block] of subscriptions) {
-      expect(at(block, 'push_config', 'push_endpoint'), name).toMatch(/each\.value\.push_path/);
+      // The deterministic URL, as the audience, deploy-bus.sh and topology build it; not the
+      // service's `uri` output.
+      expect(at(block, 'push_config', 'push_endpoint'), name).toBe(
+        '${var.cloud_run_services[each.value.service].audience}${each.value.push_path}',
+      );
       expect(at(block, 'push_config', 'oidc_token', 'service_account_email'), name).toBe(
         '${var.push_service_account_email}',
       );
@@ -82,9 +86,19 @@ describe('modules/event-bus', () => {
       '${each.value.max_delivery_attempts}',
     );
     expect(push.filter).toBe('${each.value.filter}');
+    expect(String(at(bus.variable, 'cloud_run_services', 'type'))).not.toMatch(/\buri\b/);
     // Dead letters of dead letters would loop: the archive has no dead-letter policy, by design.
     expect(has(resource(bus, 'google_pubsub_subscription', 'archive'), 'dead_letter_policy')).toBe(
       false,
+    );
+  });
+
+  it("keeps archived dead letters 31 days, Pub/Sub's maximum", () => {
+    const archive = resource(bus, 'google_pubsub_subscription', 'archive');
+    expect(archive.message_retention_duration).toBe('${var.archive_retention_seconds}s');
+    expect(at(bus.variable, 'archive_retention_seconds', 'default')).toBe(2_678_400);
+    expect(String(at(bus.variable, 'archive_retention_seconds', 'description'))).toMatch(
+      /2678400 = 31 days/,
     );
   });
 

@@ -63,6 +63,28 @@ describe('infra/terraform', () => {
   });
 });
 
+describe('modules/platform', () => {
+  it('gives replay (archive subscriptions) ACK_DEADLINE_SECONDS and LEASE_SECONDS like consumers', () => {
+    const { locals } = dir('modules/platform');
+    const deliveries = String(locals.deliveries);
+    expect(deliveries).toMatch(
+      /for s in var\.subscriptions : \{ service = s\.service, ack = s\.ack_deadline_seconds, lease = s\.lease_seconds \}/,
+    );
+    expect(deliveries).toMatch(
+      /for s in var\.archive_subscriptions : \{ service = s\.service, ack = s\.ack_deadline_seconds, lease = floor\(s\.ack_deadline_seconds \/ 2\) \}/,
+    );
+    expect(locals.ack_deadlines_seconds).toBe(
+      '${{ for d in local.deliveries : d.service => d.ack... }}',
+    );
+    expect(locals.leases_seconds).toBe(
+      '${{ for d in local.deliveries : d.service => d.lease... }}',
+    );
+    expect(String(locals.consumer_env)).toMatch(
+      /for service, acks in local\.ack_deadlines_seconds/,
+    );
+  });
+});
+
 describe('modules/cloud-run-service and modules/firestore', () => {
   it('runs a google_cloud_run_v2_service with the request timeout, scaling, concurrency and ingress', () => {
     const run = dir('modules/cloud-run-service');

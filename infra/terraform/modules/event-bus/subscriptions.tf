@@ -9,7 +9,7 @@ resource "google_pubsub_subscription" "push" {
   filter               = each.value.filter
 
   push_config {
-    push_endpoint = "${var.cloud_run_services[each.value.service].uri}${each.value.push_path}"
+    push_endpoint = "${var.cloud_run_services[each.value.service].audience}${each.value.push_path}"
     oidc_token {
       service_account_email = var.push_service_account_email
       audience              = var.cloud_run_services[each.value.service].audience
@@ -55,7 +55,7 @@ resource "google_pubsub_subscription" "archive" {
   message_retention_duration = "${var.archive_retention_seconds}s"
 
   push_config {
-    push_endpoint = "${var.cloud_run_services[each.value.service].uri}${each.value.push_path}"
+    push_endpoint = "${var.cloud_run_services[each.value.service].audience}${each.value.push_path}"
     oidc_token {
       service_account_email = var.push_service_account_email
       audience              = var.cloud_run_services[each.value.service].audience

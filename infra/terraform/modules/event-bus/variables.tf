@@ -77,9 +77,8 @@ variable "archive_subscriptions" {
 }
 
 variable "cloud_run_services" {
-  description = "Push targets keyed by Cloud Run service name (outputs of modules/cloud-run-service): URL, token audience, region and request timeout."
+  description = "Push targets keyed by Cloud Run service name (outputs of modules/cloud-run-service): deterministic URL (push endpoint base and token audience), region and request timeout."
   type = map(object({
-    uri                     = string
     audience                = string
     location                = string
     request_timeout_seconds = number
@@ -92,9 +91,14 @@ variable "push_service_account_email" {
 }
 
 variable "archive_retention_seconds" {
-  description = "How long an archive subscription keeps dead letters the replay app has not acknowledged (Pub/Sub maximum: 604800 = 7 days)."
+  description = "How long an archive subscription keeps dead letters the replay app has not acknowledged, in seconds (default and Pub/Sub maximum: 2678400 = 31 days; minimum 600)."
   type        = number
-  default     = 604800
+  default     = 2678400
+
+  validation {
+    condition     = var.archive_retention_seconds >= 600 && var.archive_retention_seconds <= 2678400
+    error_message = "archive_retention_seconds must be between 600 (10 minutes) and 2678400 (31 days), Pub/Sub's limits."
+  }
 }
 
 variable "labels" {

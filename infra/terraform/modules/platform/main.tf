@@ -4,6 +4,7 @@ locals {
   apis = [
     "artifactregistry.googleapis.com",
     "cloudresourcemanager.googleapis.com",
+    "cloudscheduler.googleapis.com",
     "firestore.googleapis.com",
     "iam.googleapis.com",
     "pubsub.googleapis.com",
@@ -13,15 +14,25 @@ locals {
 
   image_base = "${var.region}-docker.pkg.dev/${var.project_id}/${var.artifact_registry_repository_id}"
 
-  # Each service runs its consumers' push apps with one lease and ack deadline: the strictest one.
-  ack_deadlines_seconds = { for s in var.subscriptions : s.service => s.ack_deadline_seconds... }
-  leases_seconds        = { for s in var.subscriptions : s.service => s.lease_seconds... }
+  # Each service runs its push apps (consumers, and replay's dead-letter archive) with one lease
+  # and ack deadline: the strictest one. An archive subscription has no lease of its own; it counts
+  # as half its ack deadline (packages/eventing's default), so the lease always stays below the ack.
+  deliveries = concat(
+    [for s in var.subscriptions : { service = s.service, ack = s.ack_deadline_seconds, lease = s.lease_seconds }],
+    [for s in var.archive_subscriptions : { service = s.service, ack = s.ack_deadline_seconds, lease = floor(s.ack_deadline_seconds / 2) }],
+  )
+  ack_deadlines_seconds = { for d in local.deliveries : d.service => d.ack... }
+  leases_seconds        = { for d in local.deliveries : d.service => d.lease... }
   consumer_env = {
     for service, acks in local.ack_deadlines_seconds : service => {
       ACK_DEADLINE_SECONDS = tostring(min(acks...))
       LEASE_SECONDS        = tostring(min(local.leases_seconds[service]...))
     }
   }
+
+  # Services hosting consumers mount POST /tasks/outbox-sweep (packages/eventing): it re-publishes
+  # events committed to the Firestore outbox whose publish failed after the commit.
+  consumer_services = toset([for s in var.subscriptions : s.service])
 }
 
 resource "google_project_service" "enabled" {
@@ -92,10 +103,41 @@ module "event_bus" {
   labels                     = local.labels
   cloud_run_services = {
     for name, service in module.service : name => {
-      uri                     = service.uri
       audience                = service.audience
       location                = service.location
       request_timeout_seconds = service.request_timeout_seconds
     }
   }
+}
+
+# Ticks every consumer service's outbox sweep once a minute, authenticated like a push: an OIDC
+# token of the push account for the service's audience (the event bus grants it run.invoker).
+resource "google_cloud_scheduler_job" "outbox_sweep" {
+  for_each = local.consumer_services
+
+  project     = var.project_id
+  region      = var.region
+  name        = "outbox-sweep-${each.key}"
+  description = "Re-publishes events stranded in the Firestore outbox (packages/eventing)."
+  schedule    = "* * * * *"
+  time_zone   = "Etc/UTC"
+
+  http_target {
+    http_method = "POST"
+    uri         = "${module.service[each.key].audience}/tasks/outbox-sweep"
+
+    oidc_token {
+      service_account_email = google_service_account.push.email
+      audience              = module.service[each.key].audience
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = contains(keys(var.services), each.key)
+      error_message = "Service ${each.key} runs consumers but is not in services."
+    }
+  }
+
+  depends_on = [google_project_service.enabled]
 }
