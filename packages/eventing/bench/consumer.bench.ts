@@ -168,7 +168,7 @@ async function main() {
       deliver: createDeliver({
         firestore,
         publisher,
-        outbox: createOutbox({ firestore, publisher }),
+        outbox: createOutbox({ firestore, publisher, retentionMs: 86_400_000 }),
         leaseMs: 10_000,
         retentionMs: 86_400_000,
       }),

@@ -77,8 +77,9 @@ export function loadConfig(env: Env = process.env): EventingConfig {
     leaseSeconds,
     ackDeadlineSeconds,
     idempotencyRetentionDays: integer(env, 'IDEMPOTENCY_RETENTION_DAYS', 14, 1, 365),
-    shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 3600),
-    bodyLimitBytes: integer(env, 'PUSH_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 10 * 1024 * 1024),
+    // Cloud Run kills 10 s after SIGTERM: leave room to flush after the grace period.
+    shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 8, 0, 3600),
+    bodyLimitBytes: integer(env, 'PUSH_BODY_LIMIT_BYTES', 14 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     logLevel: oneOf(
       env,
       'LOG_LEVEL',

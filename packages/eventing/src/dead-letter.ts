@@ -3,19 +3,45 @@ import type { DeadLetterReason } from './errors';
 import type { OutgoingMessage } from './publisher';
 import type { PushMessage } from './push/push-body';
 
-/** Pub/Sub caps an attribute value at 1024 bytes. */
-const MAX_ATTRIBUTE_BYTES = 1024;
+// Pub/Sub limits: a message that breaks them is refused, and a dead letter must never be refused.
+const MAX_ATTRIBUTES = 100;
+const MAX_KEY_BYTES = 256;
+const MAX_VALUE_BYTES = 1024;
 
-function truncate(text: string): string {
+/** Envelope attributes are kept first when a message carries more than fit. */
+const FIRST = [
+  'event_type',
+  'version',
+  'event_id',
+  'correlation_id',
+  'causation_id',
+  'idempotency_key',
+  'producer',
+  'replay_target',
+  'replay_id',
+  'replay_count',
+];
+
+export function truncateUtf8(text: string, maxBytes: number): string {
   const bytes = Buffer.from(text);
-  if (bytes.length <= MAX_ATTRIBUTE_BYTES) return text;
+  if (bytes.length <= maxBytes) return text;
+  // Cut on a character boundary: a split multi-byte sequence decodes to U+FFFD.
   return `${bytes
-    .subarray(0, MAX_ATTRIBUTE_BYTES - 3)
+    .subarray(0, maxBytes - 3)
     .toString('utf8')
-    .replace(/\uFFFD$/, '')}...`;
+    .replace(/\uFFFD+$/, '')}...`;
 }
 
-/** The original data and attributes, plus why and where from, bound for `<consumer>.dlq`. */
+const rank = (key: string) => {
+  const index = FIRST.indexOf(key);
+  return index === -1 ? FIRST.length : index;
+};
+
+/**
+ * The original data and attributes, plus why and where from, bound for `<consumer>.dlq`.
+ * Original attributes Pub/Sub would refuse (a `goog` prefix, an over-long key) are dropped and
+ * counted, long values are truncated, and the count stays within Pub/Sub's limit.
+ */
 export function deadLetterMessage(
   consumer: string,
   subscription: string,
@@ -25,16 +51,30 @@ export function deadLetterMessage(
   detail: string,
   now: Date,
 ): OutgoingMessage {
-  return {
-    topic: deadLetterTopicName(consumer),
-    data,
-    attributes: {
-      ...message.attributes,
-      dlq_reason: reason,
-      dlq_detail: truncate(detail),
-      source_subscription: subscription,
-      source_message_id: message.messageId,
-      dead_lettered_at: now.toISOString(),
-    },
+  const added: Record<string, string> = {
+    dlq_reason: reason,
+    dlq_detail: truncateUtf8(detail, MAX_VALUE_BYTES),
+    source_subscription: truncateUtf8(subscription, MAX_VALUE_BYTES),
+    source_message_id: truncateUtf8(message.messageId, MAX_VALUE_BYTES),
+    dead_lettered_at: now.toISOString(),
   };
+  const room = MAX_ATTRIBUTES - Object.keys(added).length - 1;
+  const candidates = Object.entries(message.attributes)
+    .filter(
+      ([key]) =>
+        !(key in added) &&
+        key !== 'dlq_dropped_attributes' &&
+        !key.toLowerCase().startsWith('goog') &&
+        Buffer.byteLength(key) <= MAX_KEY_BYTES,
+    )
+    .sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const kept = candidates.slice(0, room);
+  const attributes: Record<string, string> = {};
+  for (const [key, value] of kept) attributes[key] = truncateUtf8(value, MAX_VALUE_BYTES);
+  Object.assign(attributes, added);
+  const dropped = Object.keys(message.attributes).filter(
+    (key) => !(key in added) && !(key in attributes),
+  ).length;
+  if (dropped > 0) attributes.dlq_dropped_attributes = String(dropped);
+  return { topic: deadLetterTopicName(consumer), data, attributes };
 }

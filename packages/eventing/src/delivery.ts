@@ -7,6 +7,7 @@ import {
 } from '@google-cloud/firestore';
 import {
   ContractError,
+  catalog,
   type EventOf,
   type EventType,
   idempotencyKeyOf,
@@ -16,8 +17,8 @@ import {
 import type { Logger } from 'pino';
 import { deadLetterMessage } from './dead-letter';
 import { type DeadLetterReason, PermanentError } from './errors';
-import type { DedupeRecord, RecordVerdict } from './idempotency/dedupe-record';
-import { judgeRecord } from './idempotency/dedupe-record';
+import { classifyFailure } from './failure';
+import { type DedupeRecord, judgeRecord, type RecordVerdict } from './idempotency/dedupe-record';
 import { dedupeRecordId, payloadHash } from './idempotency/record-key';
 import type { Outbox } from './outbox/outbox';
 import { encodeEvent, type OutgoingMessage, type Publisher } from './publisher';
@@ -47,6 +48,16 @@ export type Deliver = (
   log: Logger,
 ) => Promise<DeliveryOutcome>;
 
+/** Whether `handle` committed, and if not, what the record said instead. */
+interface Committed {
+  done: boolean;
+  verdict: RecordVerdict;
+  emitted: OutgoingMessage[];
+}
+
+/** The share of the lease an effect may use before its signal aborts; the rest is commit time. */
+const EFFECT_SHARE_OF_LEASE = 0.8;
+
 const retry = (reason: string, error: unknown): DeliveryOutcome => ({
   status: 503,
   outcome: 'retry',
@@ -69,7 +80,11 @@ export function createDeliver(options: DeliveryOptions): Deliver {
     const name =
       message.subscription ?? subscriptionName(subscription.eventType, subscription.consumer);
 
-    const deadLetter = async (data: Buffer, reason: DeadLetterReason, detail: string) => {
+    const deadLetter = async (
+      data: Buffer,
+      reason: DeadLetterReason,
+      detail: string,
+    ): Promise<DeliveryOutcome> => {
       const letter = deadLetterMessage(
         subscription.consumer,
         name,
@@ -82,10 +97,11 @@ export function createDeliver(options: DeliveryOptions): Deliver {
       try {
         await publisher.send(letter);
       } catch (error) {
+        // Never 204 without the dead letter in Pub/Sub: retrying keeps the event.
         return retry('dead_letter_publish_failed', error);
       }
       log.warn({ dlq_reason: reason, dlq_detail: detail }, 'event dead-lettered');
-      return { status: 204, outcome: 'dead_lettered', reason, detail } as const;
+      return { status: 204, outcome: 'dead_lettered', reason, detail };
     };
 
     // The emulator ignores subscription filters, so a replay aimed elsewhere is skipped here too.
@@ -113,8 +129,20 @@ export function createDeliver(options: DeliveryOptions): Deliver {
       );
     }
 
-    const idempotencyKey = idempotencyKeyOf(event.event_type, event.payload);
-    const recordId = dedupeRecordId(subscription.consumer, event.event_type, idempotencyKey);
+    let idempotencyKey: string;
+    try {
+      idempotencyKey = idempotencyKeyOf(event.event_type, event.payload);
+    } catch (error) {
+      if (error instanceof ContractError) {
+        return deadLetter(data, 'payload_invalid', issuesText(error));
+      }
+      throw error;
+    }
+    const payload = event.payload as Record<string, unknown>;
+    const keyParts = catalog[event.event_type].idempotencyKey.map((field) =>
+      String(payload[field]),
+    );
+    const recordId = dedupeRecordId(subscription.consumer, event.event_type, keyParts);
     const ref = records.doc(recordId);
     const hash = payloadHash(event.payload);
     const delivery: DeliveryInfo = {
@@ -124,9 +152,8 @@ export function createDeliver(options: DeliveryOptions): Deliver {
       idempotencyKey,
       recordId,
     };
-    const expireAt = () => new Date(now().getTime() + options.retentionMs);
 
-    const baseRecord = (state: DedupeRecord['state']) => ({
+    const recordFields = (state: DedupeRecord['state']) => ({
       consumer: subscription.consumer,
       event_type: event.event_type,
       idempotency_key: idempotencyKey,
@@ -134,7 +161,7 @@ export function createDeliver(options: DeliveryOptions): Deliver {
       state,
       event_id: event.event_id,
       updated_at: Timestamp.fromDate(now()),
-      expire_at: Timestamp.fromDate(expireAt()),
+      expire_at: Timestamp.fromMillis(now().getTime() + options.retentionMs),
     });
 
     const readRecord = async (tx: Transaction, owner?: string): Promise<RecordVerdict> => {
@@ -142,26 +169,33 @@ export function createDeliver(options: DeliveryOptions): Deliver {
       return judgeRecord(snap.data() as DedupeRecord | undefined, hash, now(), owner);
     };
 
-    /** Runs `handle` and commits its writes, its events and the completed record together. */
-    const commit = async (
-      effectResult: unknown,
-      owner?: string,
-    ): Promise<{ verdict: RecordVerdict; emitted: OutgoingMessage[] }> => {
+    /**
+     * Runs `handle` and commits its writes, its events and the completed record together.
+     * Without `owner` (plain path) it proceeds on a new record; with one (lease path) only while
+     * the lease is still its own.
+     */
+    const commit = async (effectResult: unknown, owner?: string): Promise<Committed> => {
       let emitted: OutgoingMessage[] = [];
       let verdict: RecordVerdict = { kind: 'new' };
+      let done = false;
       await firestore.runTransaction(async (tx) => {
+        // Fresh per attempt: Firestore re-runs this callback on contention.
         emitted = [];
         verdict = await readRecord(tx, owner);
-        if (verdict.kind !== 'new' && verdict.kind !== 'lease_expired') return;
+        done =
+          verdict.kind === 'new' ||
+          verdict.kind === 'owned' ||
+          (owner === undefined && verdict.kind === 'lease_expired');
+        if (!done) return;
         const ctx: HandlerContext = {
           tx,
           firestore,
           log,
           delivery,
-          emit(eventType, payload) {
+          emit(eventType, emittedPayload) {
             try {
               emitted.push(
-                encodeEvent(eventType, payload, publisher.producer, {
+                encodeEvent(eventType, emittedPayload, publisher.producer, {
                   correlationId: event.correlation_id,
                   causationId: event.event_id,
                 }),
@@ -178,22 +212,22 @@ export function createDeliver(options: DeliveryOptions): Deliver {
           },
         };
         await subscription.handle(event, ctx, effectResult);
-        const outboxIds = outbox.stage(tx, emitted, recordId, expireAt());
-        const attempts = verdict.kind === 'lease_expired' ? verdict.attempts : 1;
+        const outboxIds = outbox.stage(tx, emitted, recordId);
         tx.set(ref, {
-          ...baseRecord('completed'),
-          attempts,
+          ...recordFields('completed'),
+          attempts:
+            verdict.kind === 'owned' || verdict.kind === 'lease_expired' ? verdict.attempts : 1,
           lease_owner: null,
           lease_until: null,
           outbox_ids: outboxIds,
           completed_at: Timestamp.fromDate(now()),
         } satisfies DedupeRecord);
       });
-      return { verdict, emitted };
+      return { done, verdict, emitted };
     };
 
-    /** Outcomes shared by both paths once a verdict says "not new". */
-    const settle = async (verdict: RecordVerdict): Promise<DeliveryOutcome | undefined> => {
+    /** Outcomes of a record that is not ours to process now. */
+    const settle = async (verdict: RecordVerdict): Promise<DeliveryOutcome> => {
       switch (verdict.kind) {
         case 'duplicate':
           try {
@@ -215,7 +249,8 @@ export function createDeliver(options: DeliveryOptions): Deliver {
             `a concurrent delivery holds the lease until ${verdict.leaseUntil.toISOString()}`,
           );
         default:
-          return undefined;
+          // An abandoned in-progress record: its lease ran out, the next attempt takes it over.
+          return retry('lease_expired', 'an earlier delivery left this event in progress');
       }
     };
 
@@ -229,28 +264,38 @@ export function createDeliver(options: DeliveryOptions): Deliver {
       return { status: 204, outcome: 'processed' };
     };
 
+    const afterCommit = async (result: Committed, owner?: string): Promise<DeliveryOutcome> => {
+      if (result.done) return publishAfterCommit(result.emitted);
+      const kind = result.verdict.kind;
+      if (owner !== undefined && (kind === 'leased' || kind === 'lease_expired')) {
+        return retry('lease_lost', 'the lease ran out and another delivery took it over');
+      }
+      return settle(result.verdict);
+    };
+
     const failure = (error: unknown): Promise<DeliveryOutcome> | DeliveryOutcome => {
-      if (error instanceof PermanentError) return deadLetter(data, error.reason, error.detail);
+      const failureClass = classifyFailure(error);
+      if (failureClass.permanent) return deadLetter(data, failureClass.reason, failureClass.detail);
       return retry('handler_failed', error);
     };
 
     if (!subscription.effect) {
       try {
-        const { verdict, emitted } = await commit(undefined);
-        return (await settle(verdict)) ?? (await publishAfterCommit(emitted));
+        return await afterCommit(await commit(undefined));
       } catch (error) {
         return failure(error);
       }
     }
 
-    // Lease path: take the lease, call the outside system, then commit like the plain path.
+    // Lease path: take the lease, call the outside system, then commit while the lease is ours.
     const owner = randomUUID();
     try {
       const verdict = await firestore.runTransaction(async (tx) => {
-        const current = await readRecord(tx);
+        const current = await readRecord(tx, owner);
+        if (current.kind === 'owned') return current;
         if (current.kind !== 'new' && current.kind !== 'lease_expired') return current;
         tx.set(ref, {
-          ...baseRecord('in_progress'),
+          ...recordFields('in_progress'),
           attempts: current.kind === 'lease_expired' ? current.attempts + 1 : 1,
           lease_owner: owner,
           lease_until: Timestamp.fromMillis(now().getTime() + options.leaseMs),
@@ -259,15 +304,21 @@ export function createDeliver(options: DeliveryOptions): Deliver {
         } satisfies DedupeRecord);
         return current;
       });
-      const settled = await settle(verdict);
-      if (settled) return settled;
+      const acquired =
+        verdict.kind === 'new' || verdict.kind === 'lease_expired' || verdict.kind === 'owned';
+      if (!acquired) return await settle(verdict);
     } catch (error) {
       return retry('lease_failed', error);
     }
 
     let effectResult: unknown;
     try {
-      effectResult = await subscription.effect(event, { firestore, log, delivery });
+      effectResult = await subscription.effect(event, {
+        firestore,
+        log,
+        delivery,
+        signal: AbortSignal.timeout(Math.floor(options.leaseMs * EFFECT_SHARE_OF_LEASE)),
+      });
     } catch (error) {
       await releaseLease(firestore, ref, owner).catch((releaseError: unknown) =>
         log.warn({ err: releaseError }, 'lease release failed; it expires on its own'),
@@ -276,11 +327,7 @@ export function createDeliver(options: DeliveryOptions): Deliver {
     }
 
     try {
-      const { verdict, emitted } = await commit(effectResult, owner);
-      if (verdict.kind === 'leased') {
-        return retry('lease_lost', 'the lease expired and another delivery took it over');
-      }
-      return (await settle(verdict)) ?? (await publishAfterCommit(emitted));
+      return await afterCommit(await commit(effectResult, owner), owner);
     } catch (error) {
       return failure(error);
     }

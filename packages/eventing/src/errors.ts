@@ -9,7 +9,8 @@ export type DeadLetterReason =
   | 'payload_invalid'
   | 'wrong_event_type'
   | 'idempotency_conflict'
-  | 'handler_rejected';
+  | 'handler_rejected'
+  | 'handler_error';
 
 /** The event can never succeed: it is dead-lettered with a reason, not retried. */
 export class PermanentError extends Error {

@@ -35,6 +35,8 @@ export interface EffectContext {
   firestore: Firestore;
   log: Logger;
   delivery: DeliveryInfo;
+  /** Aborts before the lease runs out: pass it to the outside call and stop when it fires. */
+  signal: AbortSignal;
 }
 
 /**

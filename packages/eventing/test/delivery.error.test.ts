@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { examples } from '@gpuaas/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rejectEvent } from '../src/errors';
+import type { Publisher } from '../src/publisher';
 import { defineSubscription } from '../src/subscription';
 import { ACTIVE, countingSubscription, REQUESTED, requestedPayload } from './fixtures';
 import { event, Harness, post, pushBody, rawPushBody, type TopicTap } from './harness';
@@ -194,7 +195,50 @@ describe('push consumer: poison events and transient failures', () => {
 
   it('rejects a push body over the size limit with 413', async () => {
     const { app } = h.consumer([countingSubscription()]);
-    const huge = rawPushBody('x'.repeat(2 * 1024 * 1024), {});
+    // Pub/Sub's largest message (10 MB) fits; beyond what it can send is refused.
+    const huge = rawPushBody('x'.repeat(11 * 1024 * 1024), {});
     expect((await post(app, REQUESTED, huge)).status).toBe(413);
+  });
+
+  it('answers 503, never 204, when the dead letter cannot be published', async () => {
+    const dlqDown = (publisher: Publisher): Publisher => ({
+      ...publisher,
+      send: (message) =>
+        message.topic === 'provisioning-worker.dlq'
+          ? Promise.reject(new Error('UNAVAILABLE: pubsub down'))
+          : publisher.send(message),
+    });
+    const { app } = h.consumer([countingSubscription()], { wrapPublisher: dlqDown });
+    const res = await post(app, REQUESTED, rawPushBody('{not json', {}));
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: 'dead_letter_publish_failed' });
+  });
+
+  it('dead-letters a handler error that no retry can fix (a create on an existing document)', async () => {
+    const creating = defineSubscription({
+      consumer: 'provisioning-worker',
+      eventType: REQUESTED,
+      async handle(incoming, ctx) {
+        ctx.tx.create(ctx.firestore.collection('allocations').doc(incoming.payload.allocation_id), {
+          applied: 1,
+        });
+      },
+    });
+    const { app } = h.consumer([creating]);
+    const allocationId = `alloc-${randomUUID()}`;
+    await h.firestore.collection('allocations').doc(allocationId).set({ applied: 0 });
+    const marker = randomUUID();
+    const res = await post(
+      app,
+      REQUESTED,
+      pushBody(event(REQUESTED, requestedPayload(allocationId)), {
+        attributes: { test_marker: marker },
+      }),
+    );
+    expect(res.status).toBe(204);
+    expect((await deadLetterOf(marker)).attributes.dlq_reason).toBe('handler_error');
+    expect(
+      (await h.firestore.collection('allocations').doc(allocationId).get()).get('applied'),
+    ).toBe(0);
   });
 });

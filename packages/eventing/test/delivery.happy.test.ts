@@ -62,7 +62,7 @@ describe('push consumer: processing and duplicates', () => {
 
     const record = await h.firestore
       .collection('idempotency_records')
-      .doc(dedupeRecordId('provisioning-worker', REQUESTED, allocationId))
+      .doc(dedupeRecordId('provisioning-worker', REQUESTED, [allocationId]))
       .get();
     expect(record.data()).toMatchObject({ state: 'completed', idempotency_key: allocationId });
     // The TTL field outlives any replay window: 14 days by default.

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rejectEvent } from '../src/errors';
 import { dedupeRecordId } from '../src/idempotency/record-key';
 import type { Publisher } from '../src/publisher';
 import { defineSubscription } from '../src/subscription';
@@ -48,7 +49,7 @@ describe('push consumer: at-least-once reliability', () => {
     // The second arrives once the first holds the lease (racing both is the Firestore lock's job).
     const record = h.firestore
       .collection('idempotency_records')
-      .doc(dedupeRecordId('provisioning-worker', REQUESTED, allocationId));
+      .doc(dedupeRecordId('provisioning-worker', REQUESTED, [allocationId]));
     await expect
       .poll(async () => (await record.get()).get('state'), { timeout: 10_000 })
       .toBe('in_progress');
@@ -59,6 +60,7 @@ describe('push consumer: at-least-once reliability', () => {
     expect((await post(app, REQUESTED, body)).status).toBe(204);
     expect(await providerCalls(allocationId)).toEqual([1]);
     expect((await allocation(allocationId)).get('applied')).toBe(1);
+    await expect.poll(() => activeFor(allocationId).length, { timeout: 10_000 }).toBe(1);
   });
 
   it('lease path: racing deliveries apply once and none is lost', async () => {
@@ -158,9 +160,114 @@ describe('push consumer: at-least-once reliability', () => {
     ).toBe(503);
 
     const { outbox } = h.consumer([countingSubscription()]);
-    expect(await outbox.sweep({ olderThanMs: 0 })).toBeGreaterThanOrEqual(1);
+    // Young entries belong to deliveries still in flight: the sweep leaves them alone.
+    expect(await outbox.sweep({ olderThanMs: 60_000 })).toEqual({ published: 0, failed: 0 });
+    expect((await outbox.sweep({ olderThanMs: 0 })).published).toBeGreaterThanOrEqual(1);
     await expect.poll(() => activeFor(allocationId).length, { timeout: 10_000 }).toBe(1);
-    expect(await outbox.sweep({ olderThanMs: 0 })).toBe(0);
+    expect(await outbox.sweep({ olderThanMs: 0 })).toEqual({ published: 0, failed: 0 });
+  });
+
+  it('a stuck outbox entry does not hold back the others in a sweep', async () => {
+    const stuckAllocation = `alloc-${randomUUID()}`;
+    const goodAllocation = `alloc-${randomUUID()}`;
+    const dropAll = (publisher: Publisher): Publisher => ({
+      ...publisher,
+      send: (message) =>
+        message.topic === ACTIVE ? Promise.reject(new Error('down')) : publisher.send(message),
+    });
+    const { app } = h.consumer([countingSubscription()], { wrapPublisher: dropAll });
+    for (const id of [stuckAllocation, goodAllocation]) {
+      const body = pushBody(event(REQUESTED, requestedPayload(id)));
+      expect((await post(app, REQUESTED, body)).status).toBe(503);
+    }
+    const failsForStuck = (publisher: Publisher): Publisher => ({
+      ...publisher,
+      send: (message) =>
+        message.data.toString().includes(stuckAllocation)
+          ? Promise.reject(new Error('NOT_FOUND: topic'))
+          : publisher.send(message),
+    });
+    const { outbox } = h.consumer([countingSubscription()], { wrapPublisher: failsForStuck });
+    expect(await outbox.sweep({ olderThanMs: 0 })).toEqual({ published: 1, failed: 1 });
+    await expect.poll(() => activeFor(goodAllocation).length, { timeout: 10_000 }).toBe(1);
+    expect(await outbox.sweep({ olderThanMs: 0 })).toEqual({ published: 0, failed: 1 });
+    expect(activeFor(goodAllocation)).toHaveLength(1);
+    const stuck = await h.firestore
+      .collection('outbox')
+      .where('record_id', '==', dedupeRecordId('provisioning-worker', REQUESTED, [stuckAllocation]))
+      .get();
+    expect(stuck.docs[0]?.get('publish_attempts')).toBe(3);
+    expect(stuck.docs[0]?.get('last_error')).toContain('NOT_FOUND');
+    expect(stuck.docs[0]?.get('expire_at')).toBeUndefined();
+  });
+
+  it('lease path: an effect that fails transiently releases its lease for the next attempt', async () => {
+    let failures = 1;
+    const { app } = h.consumer([
+      providerSubscription({
+        beforeEffect: () => {
+          if (failures-- > 0) throw new Error('provider API timeout');
+        },
+      }),
+    ]);
+    const allocationId = `alloc-${randomUUID()}`;
+    const body = pushBody(event(REQUESTED, requestedPayload(allocationId)));
+    const first = await post(app, REQUESTED, body);
+    expect(first.status).toBe(503);
+    expect(await first.json()).toMatchObject({ error: 'handler_failed' });
+    expect((await post(app, REQUESTED, body)).status).toBe(204);
+    expect((await allocation(allocationId)).get('applied')).toBe(1);
+    await expect.poll(() => activeFor(allocationId).length, { timeout: 10_000 }).toBe(1);
+  });
+
+  it('lease path: an effect that fails for good is dead-lettered and leaves no lease', async () => {
+    const dlq = await h.tap('provisioning-worker.dlq');
+    const { app } = h.consumer([
+      providerSubscription({
+        beforeEffect: () => rejectEvent('gpu_type h100 is not offered by this provider'),
+      }),
+    ]);
+    const allocationId = `alloc-${randomUUID()}`;
+    const incoming = event(REQUESTED, requestedPayload(allocationId));
+    expect((await post(app, REQUESTED, pushBody(incoming))).status).toBe(204);
+    const [letter] = await dlq.waitForCount(1);
+    expect(letter?.attributes).toMatchObject({
+      event_id: incoming.event_id,
+      dlq_reason: 'handler_rejected',
+      dlq_detail: 'gpu_type h100 is not offered by this provider',
+    });
+    const record = await h.firestore
+      .collection('idempotency_records')
+      .doc(dedupeRecordId('provisioning-worker', REQUESTED, [allocationId]))
+      .get();
+    expect(record.exists).toBe(false);
+    expect((await allocation(allocationId)).exists).toBe(false);
+  });
+
+  it('lease path: a delivery whose lease was taken over does not commit', async () => {
+    const allocationId = `alloc-${randomUUID()}`;
+    const recordRef = h.firestore
+      .collection('idempotency_records')
+      .doc(dedupeRecordId('provisioning-worker', REQUESTED, [allocationId]));
+    const { app } = h.consumer([
+      providerSubscription({
+        // Another delivery takes the lease over while this one is in the outside call.
+        afterEffect: () =>
+          recordRef.update({
+            lease_owner: 'someone-else',
+            lease_until: new Date(Date.now() + 60_000),
+          }),
+      }),
+    ]);
+    const res = await post(
+      app,
+      REQUESTED,
+      pushBody(event(REQUESTED, requestedPayload(allocationId))),
+    );
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: 'lease_lost' });
+    expect((await allocation(allocationId)).exists).toBe(false);
+    expect((await recordRef.get()).get('state')).toBe('in_progress');
   });
 
   describe('on a real push subscription with a dead-letter policy', () => {

@@ -37,12 +37,18 @@ export function countingSubscription(options: { beforeCommit?: () => Promise<voi
 
 /** Stand-in for an outside system (a GPU provider) that honours idempotency keys. */
 export function providerSubscription(
-  options: { effectMs?: number; crashAfterEffect?: () => void } = {},
+  options: {
+    effectMs?: number;
+    beforeEffect?: () => void;
+    afterEffect?: () => unknown;
+    crashAfterEffect?: () => void;
+  } = {},
 ) {
   return defineSubscription({
     consumer: 'provisioning-worker',
     eventType: REQUESTED,
     async effect(event, ctx) {
+      options.beforeEffect?.();
       const calls = ctx.firestore.collection('provider_calls').doc(ctx.delivery.recordId);
       await calls.set(
         { calls: FieldValue.increment(1), allocation_id: event.payload.allocation_id },
@@ -50,6 +56,7 @@ export function providerSubscription(
       );
       if (options.effectMs) await new Promise((r) => setTimeout(r, options.effectMs));
       options.crashAfterEffect?.();
+      await options.afterEffect?.();
       return { instanceId: `i-${ctx.delivery.recordId.slice(0, 8)}` };
     },
     async handle(event, ctx, created) {
@@ -63,6 +70,12 @@ export function providerSubscription(
         },
         { merge: true },
       );
+      ctx.emit(ACTIVE, {
+        ...examples[ACTIVE],
+        allocation_id: event.payload.allocation_id,
+        user_id: event.payload.user_id,
+        provider_instance_id: created.instanceId,
+      });
     },
   });
 }

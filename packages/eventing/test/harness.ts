@@ -78,7 +78,11 @@ export class Harness {
   consumer(subscriptions: AnySubscription[], options: ConsumerOptions = {}) {
     const base = createPublisher({ pubsub: this.pubsub, producer: 'test-service' });
     const publisher = options.wrapPublisher ? options.wrapPublisher(base) : base;
-    const outbox = createOutbox({ firestore: this.firestore, publisher });
+    const outbox = createOutbox({
+      firestore: this.firestore,
+      publisher,
+      retentionMs: 14 * 86_400_000,
+    });
     const deliver = createDeliver({
       firestore: this.firestore,
       publisher,

@@ -56,12 +56,13 @@ describe('push authentication (Google OIDC)', () => {
     h = await Harness.init();
     await h.createTopics('provisioning-worker.dlq', 'gpuaas.provisioning.active');
     const publisher = createPublisher({ pubsub: h.pubsub, producer: 'test' });
+    const outbox = createOutbox({ firestore: h.firestore, publisher, retentionMs: 86_400_000 });
     app = createPushApp({
       subscriptions: [countingSubscription()],
       deliver: createDeliver({
         firestore: h.firestore,
         publisher,
-        outbox: createOutbox({ firestore: h.firestore, publisher }),
+        outbox,
         leaseMs: 10_000,
         retentionMs: 86_400_000,
       }),
@@ -73,6 +74,7 @@ describe('push authentication (Google OIDC)', () => {
         serviceAccountEmail: PUSH_SA,
         certsUrl,
       }),
+      outbox,
     });
   });
   afterAll(async () => {
@@ -134,6 +136,20 @@ describe('push authentication (Google OIDC)', () => {
       403,
     ],
   ];
+
+  it('guards the outbox sweep task with the same token check', async () => {
+    const sweep = (authorization?: string) =>
+      app.request('/tasks/outbox-sweep', {
+        method: 'POST',
+        headers: authorization ? { authorization } : {},
+      });
+    expect((await sweep()).status).toBe(401);
+    const intruder = mint(signing.privateKey, { ...validClaims(), email: 'intruder@evil.example' });
+    expect((await sweep(`Bearer ${intruder}`)).status).toBe(403);
+    const ok = await sweep(`Bearer ${mint(signing.privateKey, validClaims())}`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ published: 0, failed: 0 });
+  });
 
   it.each(rejected)('rejects %s and processes nothing', async (_name, header, status) => {
     const result = await deliverWith(header());

@@ -37,6 +37,15 @@ describe('consumer service lifecycle', () => {
     await expect.poll(() => service.inFlight.size).toBe(1);
     const stopped = service.shutdown();
 
+    // A push that reaches the instance once shutdown began is refused, for Pub/Sub to redeliver.
+    const late = await service.app.request(`/push/${REQUESTED}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(pushBody(event(REQUESTED, requestedPayload(`alloc-${randomUUID()}`)))),
+    });
+    expect(late.status).toBe(503);
+    expect(late.headers.get('connection')).toBe('close');
+
     expect((await inFlight).status).toBe(204);
     await stopped;
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();

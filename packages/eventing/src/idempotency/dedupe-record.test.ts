@@ -32,9 +32,11 @@ describe('judgeRecord', () => {
       lease_until: Timestamp.fromMillis(now.getTime() + 1000),
     });
     expect(judgeRecord(leased, 'h', now).kind).toBe('leased');
-    expect(judgeRecord(leased, 'h', now, 'x')).toEqual({ kind: 'lease_expired', attempts: 1 });
+    expect(judgeRecord(leased, 'h', now, 'y').kind).toBe('leased');
+    expect(judgeRecord(leased, 'h', now, 'x')).toEqual({ kind: 'owned', attempts: 1 });
     const expired = { ...leased, lease_until: Timestamp.fromMillis(now.getTime() - 1) };
     expect(judgeRecord(expired, 'h', now)).toEqual({ kind: 'lease_expired', attempts: 1 });
+    expect(judgeRecord(expired, 'h', now, 'x')).toEqual({ kind: 'owned', attempts: 1 });
   });
 });
 
@@ -46,8 +48,17 @@ describe('record keys', () => {
   });
 
   it('separates consumers and event types', () => {
-    const id = dedupeRecordId('billing-worker', 'gpuaas.provisioning.active', 'k');
+    const id = dedupeRecordId('billing-worker', 'gpuaas.provisioning.active', ['a', 't']);
     expect(id).toMatch(/^[0-9a-f]{64}$/);
-    expect(id).not.toBe(dedupeRecordId('notification-relay', 'gpuaas.provisioning.active', 'k'));
+    expect(id).not.toBe(
+      dedupeRecordId('notification-relay', 'gpuaas.provisioning.active', ['a', 't']),
+    );
+  });
+
+  it('keeps key parts apart: a separator inside a value makes no collision', () => {
+    const type = 'gpuaas.provisioning.force_release_requested';
+    expect(dedupeRecordId('provisioning-worker', type, ['u:1', 'w'])).not.toBe(
+      dedupeRecordId('provisioning-worker', type, ['u', '1:w']),
+    );
   });
 });

@@ -24,7 +24,11 @@ export type RecordVerdict =
   | { kind: 'new' }
   | { kind: 'duplicate'; outboxIds: string[] }
   | { kind: 'conflict'; storedHash: string }
+  /** In progress under the caller's own lease (e.g. its lease write committed, then retried). */
+  | { kind: 'owned'; attempts: number }
+  /** In progress under another delivery's live lease. */
   | { kind: 'leased'; leaseUntil: Date }
+  /** In progress under another delivery's lease that ran out: that delivery is presumed dead. */
   | { kind: 'lease_expired'; attempts: number };
 
 /** Pure decision over a stored record; the caller owns the transaction that read it. */
@@ -37,9 +41,10 @@ export function judgeRecord(
   if (!record) return { kind: 'new' };
   if (record.payload_hash !== hash) return { kind: 'conflict', storedHash: record.payload_hash };
   if (record.state === 'completed') return { kind: 'duplicate', outboxIds: record.outbox_ids };
-  const leaseUntil = record.lease_until?.toDate();
-  if (leaseUntil && leaseUntil > now && record.lease_owner !== leaseOwner) {
-    return { kind: 'leased', leaseUntil };
+  if (leaseOwner !== undefined && record.lease_owner === leaseOwner) {
+    return { kind: 'owned', attempts: record.attempts };
   }
+  const leaseUntil = record.lease_until?.toDate();
+  if (leaseUntil && leaseUntil > now) return { kind: 'leased', leaseUntil };
   return { kind: 'lease_expired', attempts: record.attempts };
 }

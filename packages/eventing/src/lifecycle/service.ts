@@ -44,7 +44,8 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   const firestore = options.firestore ?? new Firestore({ projectId: config.projectId });
   const pubsub = options.pubsub ?? new PubSub({ projectId: config.projectId });
   const publisher = createPublisher({ pubsub, producer: config.service });
-  const outbox = createOutbox({ firestore, publisher });
+  const retentionMs = config.idempotencyRetentionDays * 86_400_000;
+  const outbox = createOutbox({ firestore, publisher, retentionMs });
   const inFlight = new InFlight();
   let draining = false;
   const deliver = createDeliver({
@@ -52,7 +53,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     publisher,
     outbox,
     leaseMs: config.leaseSeconds * 1000,
-    retentionMs: config.idempotencyRetentionDays * 86_400_000,
+    retentionMs,
   });
   const app = createPushApp({
     subscriptions: options.subscriptions,

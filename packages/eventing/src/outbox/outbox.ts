@@ -12,34 +12,51 @@ export interface OutboxEntry {
   topic: string;
   data: Buffer;
   attributes: Record<string, string>;
-  /** Present only while unpublished: the sweep's single-field query needs no composite index. */
-  pending?: true;
   record_id: string;
   created_at: Timestamp;
+  /** Present only while unpublished; the sweep orders by it (a single-field index suffices). */
+  pending_since?: Timestamp;
+  publish_attempts: number;
+  last_error?: string;
   published_at: Timestamp | null;
-  expire_at: Timestamp;
+  /** TTL field, set only once published: an unpublished event is never expired away. */
+  expire_at?: Timestamp;
+}
+
+export interface RelayResult {
+  published: number;
+  failed: number;
 }
 
 export interface Outbox {
   /** Writes the messages inside the caller's transaction; returns their document ids. */
-  stage(
-    tx: Transaction,
-    messages: readonly OutgoingMessage[],
-    recordId: string,
-    expireAt: Date,
-  ): string[];
-  /** Publishes staged messages already in memory (right after commit), then marks them. */
+  stage(tx: Transaction, messages: readonly OutgoingMessage[], recordId: string): string[];
+  /** Publishes staged messages already in memory (right after commit); throws if any failed. */
   relay(messages: readonly OutgoingMessage[]): Promise<void>;
-  /** Re-drives whatever of these ids is still unpublished (redelivery of a completed event). */
+  /** Re-drives whatever of these ids is still unpublished; throws if any failed. */
   redrive(ids: readonly string[]): Promise<number>;
-  /** Publishes entries left pending longer than `olderThanMs` (a crash between commit and relay). */
-  sweep(options?: { olderThanMs?: number; limit?: number }): Promise<number>;
+  /** Publishes entries pending longer than `olderThanMs` (a crash between commit and relay). */
+  sweep(options?: { olderThanMs?: number; limit?: number }): Promise<RelayResult>;
 }
 
 export interface OutboxOptions {
   firestore: Firestore;
   publisher: Publisher;
+  /** How long a published entry is kept (TTL on `expire_at`). */
+  retentionMs: number;
   collection?: string;
+}
+
+export class OutboxPublishError extends Error {
+  override readonly name = 'OutboxPublishError';
+  constructor(
+    readonly failed: number,
+    readonly firstError: unknown,
+  ) {
+    super(
+      `${failed} outbox event(s) not published: ${firstError instanceof Error ? firstError.message : String(firstError)}`,
+    );
+  }
 }
 
 const eventIdOf = (message: OutgoingMessage): string => {
@@ -49,25 +66,53 @@ const eventIdOf = (message: OutgoingMessage): string => {
 };
 
 export function createOutbox(options: OutboxOptions): Outbox {
-  const collection = options.firestore.collection(options.collection ?? 'outbox');
+  const { firestore, publisher } = options;
+  const collection = firestore.collection(options.collection ?? 'outbox');
 
-  const markPublished = async (ids: readonly string[]): Promise<void> => {
-    if (ids.length === 0) return;
-    const batch = options.firestore.batch();
-    const now = FieldValue.serverTimestamp();
-    for (const id of ids) {
-      batch.update(collection.doc(id), { pending: FieldValue.delete(), published_at: now });
-    }
+  /** Publishes each entry on its own: one that keeps failing must not hold the others back. */
+  const publishAll = async (
+    entries: { id: string; message: OutgoingMessage }[],
+  ): Promise<RelayResult & { firstError?: unknown }> => {
+    if (entries.length === 0) return { published: 0, failed: 0 };
+    const outcomes = await Promise.allSettled(
+      entries.map(({ message }) => publisher.send(message)),
+    );
+    const batch = firestore.batch();
+    const now = FirestoreTimestamp.now();
+    let firstError: unknown;
+    let failed = 0;
+    outcomes.forEach((outcome, index) => {
+      const ref = collection.doc((entries[index] as { id: string }).id);
+      if (outcome.status === 'fulfilled') {
+        batch.update(ref, {
+          pending_since: FieldValue.delete(),
+          published_at: now,
+          publish_attempts: FieldValue.increment(1),
+          expire_at: FirestoreTimestamp.fromMillis(now.toMillis() + options.retentionMs),
+        });
+      } else {
+        failed += 1;
+        firstError ??= outcome.reason;
+        // Moving it to the back of the sweep's order keeps a stuck entry from blocking the rest.
+        batch.update(ref, {
+          pending_since: now,
+          publish_attempts: FieldValue.increment(1),
+          last_error: String((outcome.reason as Error)?.message ?? outcome.reason).slice(0, 1000),
+        });
+      }
+    });
     await batch.commit();
+    return { published: entries.length - failed, failed, firstError };
   };
 
-  const publishAll = async (entries: { id: string; message: OutgoingMessage }[]) => {
-    await Promise.all(entries.map(({ message }) => options.publisher.send(message)));
-    await markPublished(entries.map(({ id }) => id));
+  const publishOrThrow = async (entries: { id: string; message: OutgoingMessage }[]) => {
+    const result = await publishAll(entries);
+    if (result.failed > 0) throw new OutboxPublishError(result.failed, result.firstError);
+    return result.published;
   };
 
   return {
-    stage(tx, messages, recordId, expireAt) {
+    stage(tx, messages, recordId) {
       const createdAt = FirestoreTimestamp.now();
       return messages.map((message) => {
         const id = eventIdOf(message);
@@ -75,11 +120,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
           topic: message.topic,
           data: message.data,
           attributes: message.attributes,
-          pending: true,
           record_id: recordId,
           created_at: createdAt,
+          pending_since: createdAt,
+          publish_attempts: 0,
           published_at: null,
-          expire_at: FirestoreTimestamp.fromDate(expireAt),
         };
         tx.create(collection.doc(id), entry);
         return id;
@@ -87,27 +132,29 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
 
     async relay(messages) {
-      await publishAll(messages.map((message) => ({ id: eventIdOf(message), message })));
+      await publishOrThrow(messages.map((message) => ({ id: eventIdOf(message), message })));
     },
 
     async redrive(ids) {
       if (ids.length === 0) return 0;
-      const snapshots = await options.firestore.getAll(...ids.map((id) => collection.doc(id)));
+      const snapshots = await firestore.getAll(...ids.map((id) => collection.doc(id)));
       const pending = snapshots
-        .filter((snap) => snap.exists && snap.get('pending') === true)
+        .filter((snap) => snap.exists && snap.get('pending_since') !== undefined)
         .map((snap) => ({ id: snap.id, message: toMessage(snap.data() as OutboxEntry) }));
-      await publishAll(pending);
-      return pending.length;
+      return publishOrThrow(pending);
     },
 
     async sweep({ olderThanMs = 30_000, limit = 100 } = {}) {
-      const cutoff = Date.now() - olderThanMs;
-      const snapshot = await collection.where('pending', '==', true).limit(limit).get();
-      const due = snapshot.docs
-        .filter((doc) => (doc.get('created_at') as Timestamp).toMillis() <= cutoff)
-        .map((doc) => ({ id: doc.id, message: toMessage(doc.data() as OutboxEntry) }));
-      await publishAll(due);
-      return due.length;
+      const cutoff = FirestoreTimestamp.fromMillis(Date.now() - olderThanMs);
+      const due = await collection
+        .where('pending_since', '<=', cutoff)
+        .orderBy('pending_since')
+        .limit(limit)
+        .get();
+      const { published, failed } = await publishAll(
+        due.docs.map((doc) => ({ id: doc.id, message: toMessage(doc.data() as OutboxEntry) })),
+      );
+      return { published, failed };
     },
   };
 }

@@ -28,23 +28,32 @@ export interface PushAppOptions {
   isDraining?: () => boolean;
 }
 
+/** Pub/Sub messages reach 10 MB; base64 in a JSON push body makes that about 13.4 MB. */
+export const DEFAULT_PUSH_BODY_LIMIT_BYTES = 14 * 1024 * 1024;
+
 /** Mounts `POST /push/<event_type>` per declared subscription, plus health probes. */
 export function createPushApp(options: PushAppOptions): Hono {
   const app = new Hono();
   const { logger } = options;
 
-  const { isDraining } = options;
-  if (isDraining) {
-    app.use('*', async function draining(c, next) {
-      if (isDraining()) {
-        c.header('connection', 'close');
-        // Pub/Sub redelivers to another instance; nothing new starts on this one.
-        if (c.req.path.startsWith('/push/')) return c.json({ error: 'shutting_down' }, 503);
-      }
+  const { isDraining, inFlight } = options;
+  // Every request but the probes counts as in flight from its first byte, so shutdown waits
+  // for it; once draining, new work is refused and each socket closes after its reply.
+  app.use('*', async function inFlightRequests(c, next) {
+    const probe = c.req.path === '/healthz' || c.req.path === '/readyz';
+    if (isDraining?.()) {
+      c.header('connection', 'close');
+      if (!probe) return c.json({ error: 'shutting_down' }, 503);
+    }
+    if (probe) return next();
+    inFlight?.add(1);
+    try {
       await next();
-      if (isDraining()) c.header('connection', 'close');
-    });
-  }
+    } finally {
+      inFlight?.add(-1);
+    }
+    if (isDraining?.()) c.header('connection', 'close');
+  });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
@@ -64,7 +73,7 @@ export function createPushApp(options: PushAppOptions): Hono {
   app.use(
     '/push/*',
     bodyLimit({
-      maxSize: options.bodyLimitBytes ?? 1024 * 1024,
+      maxSize: options.bodyLimitBytes ?? DEFAULT_PUSH_BODY_LIMIT_BYTES,
       onError: (c) => c.json({ error: 'push body too large' }, 413),
     }),
   );
@@ -78,9 +87,14 @@ export function createPushApp(options: PushAppOptions): Hono {
     // Re-drives events committed by a process that died before publishing them.
     app.post('/tasks/outbox-sweep', async function outboxSweep(c) {
       try {
-        const published = await outbox.sweep();
-        if (published > 0) logger.info({ published }, 'outbox sweep published stranded events');
-        return c.json({ published });
+        const result = await outbox.sweep();
+        if (result.published + result.failed > 0) {
+          logger[result.failed > 0 ? 'warn' : 'info'](
+            result,
+            'outbox sweep re-drove stranded events',
+          );
+        }
+        return c.json(result, result.failed > 0 ? 503 : 200);
       } catch (error) {
         logger.warn({ err: error }, 'outbox sweep failed');
         return c.json({ error: 'outbox_sweep_failed', detail: (error as Error).message }, 503);
@@ -118,22 +132,17 @@ export function createPushApp(options: PushAppOptions): Hono {
         message_id: message.messageId,
         delivery_attempt: message.deliveryAttempt,
       });
-      options.inFlight?.add(1);
-      try {
-        const result = await options.deliver(subscription, message, log);
-        const duration_ms = Math.round(performance.now() - started);
-        if (result.status === 204) {
-          log.info({ outcome: result.outcome, duration_ms }, 'delivery acknowledged');
-          return c.body(null, 204);
-        }
-        log.warn(
-          { outcome: result.outcome, reason: result.reason, detail: result.detail, duration_ms },
-          'delivery will be retried',
-        );
-        return c.json({ error: result.reason, detail: result.detail }, result.status);
-      } finally {
-        options.inFlight?.add(-1);
+      const result = await options.deliver(subscription, message, log);
+      const duration_ms = Math.round(performance.now() - started);
+      if (result.status === 204) {
+        log.info({ outcome: result.outcome, duration_ms }, 'delivery acknowledged');
+        return c.body(null, 204);
       }
+      log.warn(
+        { outcome: result.outcome, reason: result.reason, detail: result.detail, duration_ms },
+        'delivery will be retried',
+      );
+      return c.json({ error: result.reason, detail: result.detail }, result.status);
     });
   }
   return app;
