@@ -9,11 +9,17 @@ import {
   defineSubscription,
   loadConfig,
 } from '@gpuaas/eventing';
-import { firestoreClient, pubsubClient, uniqueProjectId, waitFor } from '@gpuaas/testkit';
-import { apply, deriveBus, readEnvironmentFile, resolveEnvironment } from '@gpuaas/topology';
+import {
+  firestoreClient,
+  type PushReceivers,
+  pubsubClient,
+  startPushReceivers,
+  uniqueProjectId,
+  waitFor,
+} from '@gpuaas/testkit';
+import { apply, deriveBus, localSettingsAt } from '@gpuaas/topology';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PushRecorder } from './support/receivers';
 
 const REQUESTED = 'gpuaas.provisioning.requested';
 const ACTIVE = 'gpuaas.provisioning.active';
@@ -23,8 +29,8 @@ describe('end to end on the emulators', () => {
   const pubsub = pubsubClient(projectId);
   const firestore = firestoreClient(projectId);
   const services: ConsumerService[] = [];
-  let otherApps: PushRecorder;
-  let replay: PushRecorder;
+  // Stand-ins for the apps not under test, and for the replay app's archive endpoint.
+  let stubs: PushReceivers;
 
   const service = async (
     name: string,
@@ -75,28 +81,20 @@ describe('end to end on the emulators', () => {
         },
       }),
     ]);
-    otherApps = await PushRecorder.start();
-    replay = await PushRecorder.start();
-
-    const file = structuredClone(readEnvironmentFile('local'));
     const urls: Partial<Record<ConsumerName, string>> = {
       'provisioning-worker': provisioning,
       'billing-worker': billing,
     };
-    for (const consumer of CONSUMERS) {
-      // Apps not under test share one recorder; a path prefix per consumer tells them apart.
-      file.consumers[consumer].baseUrl = urls[consumer] ?? `${otherApps.url}/${consumer}`;
-    }
-    file.replay.baseUrl = replay.url;
-    const { settings } = resolveEnvironment(file);
+    const stubbed = CONSUMERS.filter((consumer) => urls[consumer] === undefined);
+    stubs = await startPushReceivers([...stubbed, 'replay']);
+    const settings = localSettingsAt({ ...stubs.urls, ...urls });
     const result = await apply(pubsub, deriveBus(settings));
     expect(result.unresolved).toEqual([]);
   });
 
   afterAll(async () => {
     await Promise.all(services.map((s) => s.shutdown()));
-    await otherApps?.close();
-    await replay?.close();
+    await stubs?.close();
     await pubsub.close();
     await firestore.terminate();
   });
@@ -113,8 +111,11 @@ describe('end to end on the emulators', () => {
       `${allocationId}:${examples[ACTIVE].started_at}`,
     );
     const relayed = () =>
-      otherApps.received.filter(
-        (m) => m.path === `/notification-relay/push/${ACTIVE}` && m.data.includes(allocationId),
+      stubs.deliveries.filter(
+        (d) =>
+          d.receiver === 'notification-relay' &&
+          d.path === `/push/${ACTIVE}` &&
+          d.data.includes(allocationId),
       );
     await waitFor(() => relayed().length > 0, { timeoutMs: 30_000 });
     expect(relayed()[0]?.attributes).toMatchObject({
@@ -139,10 +140,12 @@ describe('end to end on the emulators', () => {
       .topic(REQUESTED)
       .publishMessage({ data: Buffer.from(poison), attributes: { marker } });
 
-    await waitFor(() => replay.received.some((m) => m.attributes.marker === marker), {
+    const archive = () =>
+      stubs.deliveries.find((d) => d.receiver === 'replay' && d.attributes.marker === marker);
+    await waitFor(() => archive(), {
       timeoutMs: 30_000,
     });
-    const archived = replay.received.find((m) => m.attributes.marker === marker);
+    const archived = archive();
     expect(archived?.path).toBe('/push/dead-letter/provisioning-worker');
     expect(archived?.data).toBe(poison);
     expect(archived?.attributes).toMatchObject({

@@ -17,12 +17,13 @@ export function latestVersion(eventType: EventType): string {
   return catalog[eventType].latest;
 }
 
-/** The catalog idempotency key: the key fields' values joined with ':' in catalog order. */
-export function idempotencyKeyOf<T extends EventType>(eventType: T, payload: PayloadOf<T>): string {
-  const fields = catalog[eventType].idempotencyKey;
+/** The values of the catalog idempotency key fields, in catalog order. */
+export function idempotencyKeyParts<T extends EventType>(
+  eventType: T,
+  payload: PayloadOf<T>,
+): string[] {
   const values = payload as Record<string, unknown>;
-  let key = '';
-  for (const [index, field] of fields.entries()) {
+  return catalog[eventType].idempotencyKey.map((field) => {
     const value = values[field];
     // Guards untyped callers: an empty part would merge unrelated events into one dedupe record.
     if (typeof value !== 'string' || value === '') {
@@ -30,9 +31,13 @@ export function idempotencyKeyOf<T extends EventType>(eventType: T, payload: Pay
         { path: `/payload/${field}`, message: `idempotency key field ${field} is missing` },
       ]);
     }
-    key = index === 0 ? value : `${key}:${value}`;
-  }
-  return key;
+    return value;
+  });
+}
+
+/** The catalog idempotency key as the table writes it: the parts joined with ':'. */
+export function idempotencyKeyOf<T extends EventType>(eventType: T, payload: PayloadOf<T>): string {
+  return idempotencyKeyParts(eventType, payload).join(':');
 }
 
 /** The Pub/Sub ordering key, or undefined when the payload does not carry it (publish unordered). */

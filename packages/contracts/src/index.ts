@@ -12,6 +12,7 @@ export type { CatalogEntry, OrderingKey, PayloadVersions, Upcaster } from './cat
 export { defineEvent } from './catalog-entry';
 export {
   idempotencyKeyOf,
+  idempotencyKeyParts,
   latestVersion,
   orderingKeyOf,
   supportedMajors,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { catalog, type EventType } from '../src/catalog';
-import { idempotencyKeyOf } from '../src/catalog-queries';
+import { idempotencyKeyOf, idempotencyKeyParts } from '../src/catalog-queries';
 import { examples } from '../src/examples';
 import { validatePayload } from '../src/validate-payload';
 import {
@@ -137,6 +137,18 @@ describe('idempotencyKeyOf', () => {
     ],
   ] as const)('%s -> %s', (eventType, expected) => {
     expect(idempotencyKeyOf(eventType, examples[eventType])).toBe(expected);
+  });
+
+  it('keeps the parts apart for callers that must not split on ":"', () => {
+    const active = examples['gpuaas.provisioning.active'];
+    expect(idempotencyKeyParts('gpuaas.provisioning.active', active)).toEqual([
+      active.allocation_id,
+      active.started_at,
+    ]);
+    const usage = examples['platform.billing.usage.metered'];
+    expect(idempotencyKeyParts('platform.billing.usage.metered', usage)).toEqual([
+      usage.usage_event_id,
+    ]);
   });
 
   it('usage_event_id is resource_id:interval_start in the example', () => {

@@ -13,10 +13,8 @@ import {
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import pino from 'pino';
-import { createDeliver } from '../src/delivery';
-import { createOutbox } from '../src/outbox/outbox';
+import { createConsumerApp } from '../src/consumer-app';
 import { createPublisher, encodeEvent } from '../src/publisher';
-import { createPushApp } from '../src/push/push-app';
 import { defineSubscription } from '../src/subscription';
 
 const CONCURRENCY = 32;
@@ -163,19 +161,15 @@ async function main() {
       eventType: EVENT,
       handle() {},
     });
-    const app = createPushApp({
+    const { app } = createConsumerApp({
       subscriptions: [subscription],
-      deliver: createDeliver({
-        firestore,
-        publisher,
-        outbox: createOutbox({ firestore, publisher, retentionMs: 86_400_000 }),
-        leaseMs: 10_000,
-        retentionMs: 86_400_000,
-      }),
       firestore,
+      publisher,
       logger: pino({ level: 'silent' }),
       projectId,
       verifyToken: false,
+      leaseMs: 10_000,
+      retentionMs: 86_400_000,
     });
 
     const baseServer = await listen(baseline.fetch);

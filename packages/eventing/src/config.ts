@@ -1,5 +1,8 @@
 import { ConfigError } from './errors';
 
+/** Pub/Sub messages reach 10 MB; base64 in a JSON push body makes that about 13.4 MB. */
+export const DEFAULT_PUSH_BODY_LIMIT_BYTES = 14 * 1024 * 1024;
+
 export type PushAuthSetting =
   | { mode: 'oidc'; audience: string; serviceAccountEmail: string }
   | { mode: 'off' };
@@ -79,7 +82,13 @@ export function loadConfig(env: Env = process.env): EventingConfig {
     idempotencyRetentionDays: integer(env, 'IDEMPOTENCY_RETENTION_DAYS', 14, 1, 365),
     // Cloud Run kills 10 s after SIGTERM: leave room to flush after the grace period.
     shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 8, 0, 3600),
-    bodyLimitBytes: integer(env, 'PUSH_BODY_LIMIT_BYTES', 14 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+    bodyLimitBytes: integer(
+      env,
+      'PUSH_BODY_LIMIT_BYTES',
+      DEFAULT_PUSH_BODY_LIMIT_BYTES,
+      1024,
+      64 * 1024 * 1024,
+    ),
     logLevel: oneOf(
       env,
       'LOG_LEVEL',

@@ -7,10 +7,9 @@ import {
 } from '@google-cloud/firestore';
 import {
   ContractError,
-  catalog,
   type EventOf,
   type EventType,
-  idempotencyKeyOf,
+  idempotencyKeyParts,
   parseEnvelope,
   subscriptionName,
 } from '@gpuaas/contracts';
@@ -18,7 +17,13 @@ import type { Logger } from 'pino';
 import { deadLetterMessage } from './dead-letter';
 import { type DeadLetterReason, PermanentError } from './errors';
 import { classifyFailure } from './failure';
-import { type DedupeRecord, judgeRecord, type RecordVerdict } from './idempotency/dedupe-record';
+import {
+  type BlockingVerdict,
+  type DedupeRecord,
+  isBlocking,
+  judgeRecord,
+  type RecordVerdict,
+} from './idempotency/dedupe-record';
 import { dedupeRecordId, payloadHash } from './idempotency/record-key';
 import type { Outbox } from './outbox/outbox';
 import { encodeEvent, type OutgoingMessage, type Publisher } from './publisher';
@@ -129,19 +134,16 @@ export function createDeliver(options: DeliveryOptions): Deliver {
       );
     }
 
-    let idempotencyKey: string;
+    let keyParts: string[];
     try {
-      idempotencyKey = idempotencyKeyOf(event.event_type, event.payload);
+      keyParts = idempotencyKeyParts(event.event_type, event.payload);
     } catch (error) {
       if (error instanceof ContractError) {
         return deadLetter(data, 'payload_invalid', issuesText(error));
       }
       throw error;
     }
-    const payload = event.payload as Record<string, unknown>;
-    const keyParts = catalog[event.event_type].idempotencyKey.map((field) =>
-      String(payload[field]),
-    );
+    const idempotencyKey = keyParts.join(':');
     const recordId = dedupeRecordId(subscription.consumer, event.event_type, keyParts);
     const ref = records.doc(recordId);
     const hash = payloadHash(event.payload);
@@ -182,10 +184,11 @@ export function createDeliver(options: DeliveryOptions): Deliver {
         // Fresh per attempt: Firestore re-runs this callback on contention.
         emitted = [];
         verdict = await readRecord(tx, owner);
+        // The lease path commits only under its own lease; the plain path over any unblocked record.
         done =
-          verdict.kind === 'new' ||
-          verdict.kind === 'owned' ||
-          (owner === undefined && verdict.kind === 'lease_expired');
+          owner === undefined
+            ? !isBlocking(verdict)
+            : verdict.kind === 'new' || verdict.kind === 'owned';
         if (!done) return;
         const ctx: HandlerContext = {
           tx,
@@ -227,7 +230,7 @@ export function createDeliver(options: DeliveryOptions): Deliver {
     };
 
     /** Outcomes of a record that is not ours to process now. */
-    const settle = async (verdict: RecordVerdict): Promise<DeliveryOutcome> => {
+    const settle = async (verdict: BlockingVerdict): Promise<DeliveryOutcome> => {
       switch (verdict.kind) {
         case 'duplicate':
           try {
@@ -248,9 +251,6 @@ export function createDeliver(options: DeliveryOptions): Deliver {
             'lease_held',
             `a concurrent delivery holds the lease until ${verdict.leaseUntil.toISOString()}`,
           );
-        default:
-          // An abandoned in-progress record: its lease ran out, the next attempt takes it over.
-          return retry('lease_expired', 'an earlier delivery left this event in progress');
       }
     };
 
@@ -266,11 +266,12 @@ export function createDeliver(options: DeliveryOptions): Deliver {
 
     const afterCommit = async (result: Committed, owner?: string): Promise<DeliveryOutcome> => {
       if (result.done) return publishAfterCommit(result.emitted);
-      const kind = result.verdict.kind;
-      if (owner !== undefined && (kind === 'leased' || kind === 'lease_expired')) {
-        return retry('lease_lost', 'the lease ran out and another delivery took it over');
+      const { verdict } = result;
+      // A lease path that finds anyone else's lease (live or run out) has lost its own.
+      if (isBlocking(verdict) && !(owner !== undefined && verdict.kind === 'leased')) {
+        return settle(verdict);
       }
-      return settle(result.verdict);
+      return retry('lease_lost', 'the lease ran out and another delivery took it over');
     };
 
     const failure = (error: unknown): Promise<DeliveryOutcome> | DeliveryOutcome => {
@@ -292,8 +293,8 @@ export function createDeliver(options: DeliveryOptions): Deliver {
     try {
       const verdict = await firestore.runTransaction(async (tx) => {
         const current = await readRecord(tx, owner);
-        if (current.kind === 'owned') return current;
-        if (current.kind !== 'new' && current.kind !== 'lease_expired') return current;
+        // 'owned': this transaction's own lease write committed before a retry re-ran it.
+        if (isBlocking(current) || current.kind === 'owned') return current;
         tx.set(ref, {
           ...recordFields('in_progress'),
           attempts: current.kind === 'lease_expired' ? current.attempts + 1 : 1,
@@ -304,9 +305,7 @@ export function createDeliver(options: DeliveryOptions): Deliver {
         } satisfies DedupeRecord);
         return current;
       });
-      const acquired =
-        verdict.kind === 'new' || verdict.kind === 'lease_expired' || verdict.kind === 'owned';
-      if (!acquired) return await settle(verdict);
+      if (isBlocking(verdict)) return await settle(verdict);
     } catch (error) {
       return retry('lease_failed', error);
     }

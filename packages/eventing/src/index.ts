@@ -2,6 +2,8 @@ export type { PushAuthOptions, VerifyPushToken } from './auth/push-auth';
 export { createPushTokenVerifier, PushAuthError, pushAuth } from './auth/push-auth';
 export type { EventingConfig, PushAuthSetting } from './config';
 export { loadConfig } from './config';
+export type { ConsumerApp, ConsumerAppOptions } from './consumer-app';
+export { createConsumerApp } from './consumer-app';
 export type { Deliver, DeliveryOptions, DeliveryOutcome } from './delivery';
 export { createDeliver } from './delivery';
 export type { DeadLetterReason } from './errors';

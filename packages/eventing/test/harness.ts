@@ -5,10 +5,9 @@ import { createEnvelope, type Envelope, type EventType, type PayloadOf } from '@
 import { firestoreClient, pubsubClient, uniqueProjectId, waitFor } from '@gpuaas/testkit';
 import pino, { type Logger } from 'pino';
 import { eventAttributes } from '../src/attributes';
-import { createDeliver } from '../src/delivery';
-import { createOutbox } from '../src/outbox/outbox';
+import type { VerifyPushToken } from '../src/auth/push-auth';
+import { createConsumerApp } from '../src/consumer-app';
 import { createPublisher, type Publisher } from '../src/publisher';
-import { createPushApp } from '../src/push/push-app';
 import type { AnySubscription } from '../src/subscription';
 
 /** A captured message from a pull subscription. */
@@ -48,6 +47,8 @@ export interface ConsumerOptions {
   /** Wraps the real publisher, e.g. to make one publish fail. */
   wrapPublisher?: (publisher: Publisher) => Publisher;
   logger?: Logger;
+  /** Push auth; off by default, as on the emulator. */
+  verifyToken?: VerifyPushToken;
 }
 
 /** One Firestore + Pub/Sub project on the emulators per test file; real clients throughout. */
@@ -74,29 +75,19 @@ export class Harness {
     await Promise.all(names.map((name) => this.pubsub.topic(name).get({ autoCreate: true })));
   }
 
-  /** A push app over the given subscriptions, with push auth off (the emulator sends no token). */
+  /** A push app over the given subscriptions on this harness's project. */
   consumer(subscriptions: AnySubscription[], options: ConsumerOptions = {}) {
     const base = createPublisher({ pubsub: this.pubsub, producer: 'test-service' });
     const publisher = options.wrapPublisher ? options.wrapPublisher(base) : base;
-    const outbox = createOutbox({
+    const { app, outbox } = createConsumerApp({
+      subscriptions,
       firestore: this.firestore,
       publisher,
-      retentionMs: 14 * 86_400_000,
-    });
-    const deliver = createDeliver({
-      firestore: this.firestore,
-      publisher,
-      outbox,
-      leaseMs: options.leaseMs ?? 10_000,
-      retentionMs: 14 * 86_400_000,
-    });
-    const app = createPushApp({
-      subscriptions: subscriptions,
-      deliver,
-      firestore: this.firestore,
       logger: options.logger ?? pino({ level: 'silent' }),
       projectId: this.projectId,
-      verifyToken: false,
+      verifyToken: options.verifyToken ?? false,
+      leaseMs: options.leaseMs ?? 10_000,
+      retentionMs: 14 * 86_400_000,
     });
     return { app, publisher, outbox };
   }

@@ -1,13 +1,9 @@
 import { generateKeyPairSync, type KeyObject, randomUUID, sign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
+import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPushTokenVerifier } from '../src/auth/push-auth';
-import { createDeliver } from '../src/delivery';
-import { createOutbox } from '../src/outbox/outbox';
-import { createPublisher } from '../src/publisher';
-import { createPushApp } from '../src/push/push-app';
 
 import { countingSubscription, REQUESTED, requestedPayload } from './fixtures';
 import { event, Harness, pushBody } from './harness';
@@ -30,7 +26,7 @@ describe('push authentication (Google OIDC)', () => {
   const impostor = generateKeyPairSync('rsa', { modulusLength: 2048 });
   let certs: Server;
   let h: Harness;
-  let app: ReturnType<typeof createPushApp>;
+  let app: Hono;
 
   const now = () => Math.floor(Date.now() / 1000);
   const validClaims = () => ({
@@ -55,27 +51,13 @@ describe('push authentication (Google OIDC)', () => {
 
     h = await Harness.init();
     await h.createTopics('provisioning-worker.dlq', 'gpuaas.provisioning.active');
-    const publisher = createPublisher({ pubsub: h.pubsub, producer: 'test' });
-    const outbox = createOutbox({ firestore: h.firestore, publisher, retentionMs: 86_400_000 });
-    app = createPushApp({
-      subscriptions: [countingSubscription()],
-      deliver: createDeliver({
-        firestore: h.firestore,
-        publisher,
-        outbox,
-        leaseMs: 10_000,
-        retentionMs: 86_400_000,
-      }),
-      firestore: h.firestore,
-      logger: pino({ level: 'silent' }),
-      projectId: h.projectId,
+    ({ app } = h.consumer([countingSubscription()], {
       verifyToken: createPushTokenVerifier({
         audience: AUDIENCE,
         serviceAccountEmail: PUSH_SA,
         certsUrl,
       }),
-      outbox,
-    });
+    }));
   });
   afterAll(async () => {
     certs.close();

@@ -16,6 +16,8 @@ export { firestoreClient } from './firestore-client';
 export type { EmulatorCommand, EmulatorCommands, InstallationOptions } from './installation';
 export { resolveEmulatorCommands } from './installation';
 export { pubsubClient } from './pubsub-client';
+export type { PushDelivery, PushReceivers } from './push-receivers';
+export { startPushReceivers } from './push-receivers';
 export type {
   EmulatorHandle,
   EmulatorStatus,

@@ -23,6 +23,7 @@ export {
   readEnvironmentFile,
 } from './environment-file';
 export { formatPlan } from './format-plan';
+export { localSettingsAt } from './local-settings';
 export type { FieldChange, PlanItem, SubscriptionField } from './plan';
 export { diffSubscription, plan } from './plan';
 export type { ResolveContext, ResolvedEnvironment } from './resolve-environment';

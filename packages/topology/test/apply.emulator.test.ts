@@ -13,7 +13,13 @@ import {
   subscriptionName,
   topicName,
 } from '@gpuaas/contracts';
-import { pubsubClient, uniqueProjectId, waitFor } from '@gpuaas/testkit';
+import {
+  type PushReceivers,
+  pubsubClient,
+  startPushReceivers,
+  uniqueProjectId,
+  waitFor,
+} from '@gpuaas/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apply,
@@ -21,11 +27,10 @@ import {
   type Bus,
   deriveBus,
   formatPlan,
+  localSettingsAt,
   plan,
   readBus,
 } from '../src/index';
-import { localSettingsAt } from './support/local-settings';
-import { type PushReceivers, startPushReceivers } from './support/push-receivers';
 
 const rows = EVENT_TYPES.flatMap((eventType) =>
   catalog[eventType].consumers.map((consumer) => ({ eventType, consumer })),

@@ -6,12 +6,12 @@ import {
   apply,
   type Bus,
   deriveBus,
+  localSettingsAt,
   plan,
   readBus,
   runCli,
   subscriptionMetadata,
 } from '../src/index';
-import { localSettingsAt } from './support/local-settings';
 
 const NAME = 'platform.billing.low_balance_warning.notification-relay';
 

@@ -31,6 +31,12 @@ export type RecordVerdict =
   /** In progress under another delivery's lease that ran out: that delivery is presumed dead. */
   | { kind: 'lease_expired'; attempts: number };
 
+/** Verdicts that stop this delivery from processing: answered without running the handler. */
+export type BlockingVerdict = Extract<RecordVerdict, { kind: 'duplicate' | 'conflict' | 'leased' }>;
+
+export const isBlocking = (verdict: RecordVerdict): verdict is BlockingVerdict =>
+  verdict.kind === 'duplicate' || verdict.kind === 'conflict' || verdict.kind === 'leased';
+
 /** Pure decision over a stored record; the caller owns the transaction that read it. */
 export function judgeRecord(
   record: DedupeRecord | undefined,

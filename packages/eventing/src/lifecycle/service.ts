@@ -5,11 +5,10 @@ import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { createPushTokenVerifier } from '../auth/push-auth';
 import type { EventingConfig } from '../config';
-import { createDeliver } from '../delivery';
+import { createConsumerApp } from '../consumer-app';
 import { createLogger } from '../logger';
-import { createOutbox, type Outbox } from '../outbox/outbox';
+import type { Outbox } from '../outbox/outbox';
 import { createPublisher, type Publisher } from '../publisher';
-import { createPushApp } from '../push/push-app';
 import type { AnySubscription } from '../subscription';
 import { InFlight } from './in-flight';
 
@@ -44,21 +43,12 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   const firestore = options.firestore ?? new Firestore({ projectId: config.projectId });
   const pubsub = options.pubsub ?? new PubSub({ projectId: config.projectId });
   const publisher = createPublisher({ pubsub, producer: config.service });
-  const retentionMs = config.idempotencyRetentionDays * 86_400_000;
-  const outbox = createOutbox({ firestore, publisher, retentionMs });
   const inFlight = new InFlight();
   let draining = false;
-  const deliver = createDeliver({
+  const { app, outbox } = createConsumerApp({
+    subscriptions: options.subscriptions,
     firestore,
     publisher,
-    outbox,
-    leaseMs: config.leaseSeconds * 1000,
-    retentionMs,
-  });
-  const app = createPushApp({
-    subscriptions: options.subscriptions,
-    deliver,
-    firestore,
     logger,
     projectId: config.projectId,
     verifyToken:
@@ -69,9 +59,10 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
             certsUrl: options.certsUrl,
           })
         : false,
+    leaseMs: config.leaseSeconds * 1000,
+    retentionMs: config.idempotencyRetentionDays * 86_400_000,
     bodyLimitBytes: config.bodyLimitBytes,
     inFlight,
-    outbox,
     isDraining: () => draining,
   });
   if (config.pushAuth.mode === 'off') logger.warn('push authentication is OFF (PUSH_AUTH=off)');

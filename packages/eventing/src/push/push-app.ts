@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { pushAuth, type VerifyPushToken } from '../auth/push-auth';
+import { DEFAULT_PUSH_BODY_LIMIT_BYTES } from '../config';
 import type { Deliver } from '../delivery';
 import { traceField } from '../logger';
 import type { Outbox } from '../outbox/outbox';
@@ -27,9 +28,6 @@ export interface PushAppOptions {
   /** True once shutdown began: new deliveries are refused, sockets close after each reply. */
   isDraining?: () => boolean;
 }
-
-/** Pub/Sub messages reach 10 MB; base64 in a JSON push body makes that about 13.4 MB. */
-export const DEFAULT_PUSH_BODY_LIMIT_BYTES = 14 * 1024 * 1024;
 
 /** Mounts `POST /push/<event_type>` per declared subscription, plus health probes. */
 export function createPushApp(options: PushAppOptions): Hono {
@@ -57,16 +55,19 @@ export function createPushApp(options: PushAppOptions): Hono {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
+    let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
         options.firestore.collection('_readiness').limit(1).get(),
-        new Promise((_, reject) =>
-          setTimeout(() => reject(new Error('firestore timed out')), 2000),
-        ),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('firestore timed out')), 2000);
+        }),
       ]);
       return c.json({ status: 'ready' });
     } catch (error) {
       return c.json({ status: 'unavailable', reason: (error as Error).message }, 503);
+    } finally {
+      clearTimeout(timer);
     }
   });
 

@@ -7,6 +7,8 @@ export interface PushDelivery {
   path: string;
   subscription: string;
   messageId: string;
+  /** `message.data`, decoded from base64 as UTF-8. */
+  data: string;
   attributes: Record<string, string>;
 }
 
@@ -18,7 +20,12 @@ export interface PushReceivers {
 
 interface PushBody {
   subscription?: string;
-  message?: { messageId?: string; message_id?: string; attributes?: Record<string, string> };
+  message?: {
+    messageId?: string;
+    message_id?: string;
+    data?: string;
+    attributes?: Record<string, string>;
+  };
 }
 
 /** One loopback HTTP server per name, standing in for the apps: records each push, answers 204. */
@@ -37,6 +44,7 @@ export async function startPushReceivers(names: readonly string[]): Promise<Push
           path: request.url ?? '',
           subscription: body.subscription ?? '',
           messageId: body.message?.messageId ?? body.message?.message_id ?? '',
+          data: Buffer.from(body.message?.data ?? '', 'base64').toString('utf8'),
           attributes: body.message?.attributes ?? {},
         });
         response.statusCode = 204;
