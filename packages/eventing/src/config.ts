@@ -3,8 +3,20 @@ import { ConfigError } from './errors';
 /** Pub/Sub messages reach 10 MB; base64 in a JSON push body makes that about 13.4 MB. */
 export const DEFAULT_PUSH_BODY_LIMIT_BYTES = 14 * 1024 * 1024;
 
+/** How long dead letters are archived, and how long after that an operator may still replay. */
+export const DEFAULT_DEAD_LETTER_RETENTION_DAYS = 31;
+export const DEFAULT_REPLAY_WINDOW_DAYS = 7;
+/** Dedupe records must outlive any replay, or a replay applies an applied event again. */
+export const DEFAULT_IDEMPOTENCY_RETENTION_DAYS = 45;
+
 export type PushAuthSetting =
-  | { mode: 'oidc'; audience: string; serviceAccountEmail: string }
+  | {
+      mode: 'oidc';
+      audience: string;
+      serviceAccountEmail: string;
+      /** Google's signing certificates (PEM); overridable for tests and private mirrors. */
+      certsUrl: string | undefined;
+    }
   | { mode: 'off' };
 
 export interface EventingConfig {
@@ -15,10 +27,18 @@ export interface EventingConfig {
   /** Lease of an in-progress delivery; must stay below the subscription ack deadline. */
   leaseSeconds: number;
   ackDeadlineSeconds: number;
+  /** A delivery answers within this (503 if its Firestore work is not done): below the ack deadline. */
+  deliveryBudgetSeconds: number;
   idempotencyRetentionDays: number;
+  deadLetterRetentionDays: number;
+  replayWindowDays: number;
+  /** An outbox entry's claim: how long other relays leave it alone (the sweep's minimum age). */
+  outboxClaimSeconds: number;
   shutdownGraceSeconds: number;
   bodyLimitBytes: number;
   logLevel: string;
+  /** True on Cloud Run (`K_SERVICE` set), where local-only settings are refused. */
+  onCloudRun: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -49,12 +69,23 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
+function optionalUrl(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  if (!URL.canParse(raw)) throw new ConfigError(name, `must be a URL, got "${raw}"`);
+  return raw;
+}
+
 /** Reads and validates the runtime settings every Cloud Run app shares. */
 export function loadConfig(env: Env = process.env): EventingConfig {
+  const onCloudRun = Boolean(env.K_SERVICE?.trim());
   const service = env.K_SERVICE?.trim() || required(env, 'SERVICE_NAME');
   const projectId = env.GOOGLE_CLOUD_PROJECT?.trim() || required(env, 'GCP_PROJECT_ID');
   // Off only by an explicit setting: the emulator sends no token, production always does.
   const authMode = oneOf(env, 'PUSH_AUTH', ['oidc', 'off'] as const, 'oidc');
+  if (authMode === 'off' && onCloudRun) {
+    throw new ConfigError('PUSH_AUTH', 'off is for the local emulator only, refused on Cloud Run');
+  }
   const pushAuth: PushAuthSetting =
     authMode === 'off'
       ? { mode: 'off' }
@@ -62,6 +93,7 @@ export function loadConfig(env: Env = process.env): EventingConfig {
           mode: 'oidc',
           audience: required(env, 'PUSH_AUDIENCE'),
           serviceAccountEmail: required(env, 'PUSH_SERVICE_ACCOUNT'),
+          certsUrl: optionalUrl(env, 'PUSH_CERTS_URL'),
         };
   const ackDeadlineSeconds = integer(env, 'ACK_DEADLINE_SECONDS', 60, 10, 600);
   const leaseSeconds = integer(env, 'LEASE_SECONDS', Math.floor(ackDeadlineSeconds / 2), 1, 600);
@@ -69,6 +101,42 @@ export function loadConfig(env: Env = process.env): EventingConfig {
     throw new ConfigError(
       'LEASE_SECONDS',
       `must be below ACK_DEADLINE_SECONDS (${ackDeadlineSeconds}), got ${leaseSeconds}`,
+    );
+  }
+  // An answer after the ack deadline does not count: leave room for the reply itself.
+  const margin = Math.max(2, Math.ceil(ackDeadlineSeconds / 10));
+  const deliveryBudgetSeconds = integer(
+    env,
+    'DELIVERY_BUDGET_SECONDS',
+    ackDeadlineSeconds - margin,
+    1,
+    600,
+  );
+  if (deliveryBudgetSeconds >= ackDeadlineSeconds) {
+    throw new ConfigError(
+      'DELIVERY_BUDGET_SECONDS',
+      `must be below ACK_DEADLINE_SECONDS (${ackDeadlineSeconds}), got ${deliveryBudgetSeconds}`,
+    );
+  }
+  const deadLetterRetentionDays = integer(
+    env,
+    'DEAD_LETTER_RETENTION_DAYS',
+    DEFAULT_DEAD_LETTER_RETENTION_DAYS,
+    1,
+    365,
+  );
+  const replayWindowDays = integer(env, 'REPLAY_WINDOW_DAYS', DEFAULT_REPLAY_WINDOW_DAYS, 0, 365);
+  const idempotencyRetentionDays = integer(
+    env,
+    'IDEMPOTENCY_RETENTION_DAYS',
+    DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
+    1,
+    730,
+  );
+  if (idempotencyRetentionDays <= deadLetterRetentionDays + replayWindowDays) {
+    throw new ConfigError(
+      'IDEMPOTENCY_RETENTION_DAYS',
+      `must be above DEAD_LETTER_RETENTION_DAYS + REPLAY_WINDOW_DAYS (${deadLetterRetentionDays} + ${replayWindowDays}), got ${idempotencyRetentionDays}: a replay after the dedupe record expired would apply an applied event again`,
     );
   }
   return {
@@ -79,7 +147,11 @@ export function loadConfig(env: Env = process.env): EventingConfig {
     pushAuth,
     leaseSeconds,
     ackDeadlineSeconds,
-    idempotencyRetentionDays: integer(env, 'IDEMPOTENCY_RETENTION_DAYS', 14, 1, 365),
+    deliveryBudgetSeconds,
+    idempotencyRetentionDays,
+    deadLetterRetentionDays,
+    replayWindowDays,
+    outboxClaimSeconds: integer(env, 'OUTBOX_CLAIM_SECONDS', 30, 1, 3600),
     // Cloud Run kills 10 s after SIGTERM: leave room to flush after the grace period.
     shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 8, 0, 3600),
     bodyLimitBytes: integer(
@@ -95,5 +167,18 @@ export function loadConfig(env: Env = process.env): EventingConfig {
       ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const,
       'info',
     ),
+    onCloudRun,
   };
+}
+
+/**
+ * The last moment a dead letter first archived at `firstArchivedAt` can be replayed safely: while
+ * the consumers' dedupe record of its key may still exist, a replay of an event that was in fact
+ * applied is recognised as a duplicate. Past it, a replay could apply it twice.
+ */
+export function safeReplayDeadline(
+  firstArchivedAt: Date,
+  config: Pick<EventingConfig, 'idempotencyRetentionDays'>,
+): Date {
+  return new Date(firstArchivedAt.getTime() + config.idempotencyRetentionDays * 86_400_000);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deadLetterMessage, truncateUtf8 } from './dead-letter';
-import type { PushMessage } from './push/push-body';
+import type { PushMessage } from './wire/push-message';
 
 const now = new Date('2026-11-27T10:00:00Z');
 const letter = (attributes: Record<string, string>, detail = 'schema says no') =>

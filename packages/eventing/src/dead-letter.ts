@@ -1,12 +1,13 @@
 import { deadLetterTopicName } from '@gpuaas/contracts';
 import type { DeadLetterReason } from './errors';
 import type { OutgoingMessage } from './publisher';
-import type { PushMessage } from './push/push-body';
+import { PUBSUB_LIMITS } from './wire/limits';
+import type { PushMessage } from './wire/push-message';
 
-// Pub/Sub limits: a message that breaks them is refused, and a dead letter must never be refused.
-const MAX_ATTRIBUTES = 100;
-const MAX_KEY_BYTES = 256;
-const MAX_VALUE_BYTES = 1024;
+// A dead letter must never be refused by Pub/Sub, so it is cut to fit its limits.
+const MAX_ATTRIBUTES = PUBSUB_LIMITS.attributes;
+const MAX_KEY_BYTES = PUBSUB_LIMITS.attributeKeyBytes;
+const MAX_VALUE_BYTES = PUBSUB_LIMITS.attributeValueBytes;
 
 /** Envelope attributes are kept first when a message carries more than fit. */
 const FIRST = [

@@ -10,7 +10,7 @@ export type DeadLetterReason =
   | 'wrong_event_type'
   | 'idempotency_conflict'
   | 'handler_rejected'
-  | 'handler_error';
+  | 'emit_invalid';
 
 /** The event can never succeed: it is dead-lettered with a reason, not retried. */
 export class PermanentError extends Error {
@@ -18,8 +18,9 @@ export class PermanentError extends Error {
   constructor(
     readonly reason: DeadLetterReason,
     readonly detail: string,
+    options?: { cause?: unknown },
   ) {
-    super(`${reason}: ${detail}`);
+    super(`${reason}: ${detail}`, options);
   }
 }
 
@@ -27,6 +28,7 @@ export class PermanentError extends Error {
 export class TransientError extends Error {
   override readonly name = 'TransientError';
   constructor(
+    /** A stable code (`provider_unavailable`); it reaches the outcome, the log and the metrics. */
     readonly reason: string,
     message: string,
     options?: { cause?: unknown },
@@ -46,7 +48,19 @@ export class ConfigError extends Error {
   }
 }
 
+/** An event that Pub/Sub would refuse (size, attribute limits) or that breaks its schema. */
+export class UnpublishableEventError extends Error {
+  override readonly name = 'UnpublishableEventError';
+  constructor(
+    readonly eventType: string,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${eventType} cannot be published: ${detail}`, options);
+  }
+}
+
 /** A handler rejects an event for good (bad business input); it goes to the DLQ. */
-export function rejectEvent(detail: string): never {
-  throw new PermanentError('handler_rejected', detail);
+export function rejectEvent(detail: string, options?: { cause?: unknown }): never {
+  throw new PermanentError('handler_rejected', detail, options);
 }

@@ -1,33 +1,50 @@
-export type { PushAuthOptions, VerifyPushToken } from './auth/push-auth';
-export { createPushTokenVerifier, PushAuthError, pushAuth } from './auth/push-auth';
 export type { EventingConfig, PushAuthSetting } from './config';
-export { loadConfig } from './config';
-export type { ConsumerApp, ConsumerAppOptions } from './consumer-app';
-export { createConsumerApp } from './consumer-app';
-export type { Deliver, DeliveryOptions, DeliveryOutcome } from './delivery';
-export { createDeliver } from './delivery';
+export {
+  DEFAULT_DEAD_LETTER_RETENTION_DAYS,
+  DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
+  DEFAULT_REPLAY_WINDOW_DAYS,
+  loadConfig,
+  safeReplayDeadline,
+} from './config';
+export { firestoreFor, pubsubFor } from './clients';
+export type { DeliveryOutcome } from './delivery/outcome';
+export { describeError } from './describe-error';
 export type { DeadLetterReason } from './errors';
-export { ConfigError, PermanentError, rejectEvent, TransientError } from './errors';
+export {
+  ConfigError,
+  PermanentError,
+  rejectEvent,
+  TransientError,
+  UnpublishableEventError,
+} from './errors';
 export type { DedupeRecord } from './idempotency/dedupe-record';
-export { dedupeRecordId, payloadHash } from './idempotency/record-key';
-export type { ConsumerService, ConsumerServiceOptions } from './lifecycle/service';
-export { createConsumerService, runConsumerService } from './lifecycle/service';
+export { DEDUPE_COLLECTION } from './idempotency/dedupe-store';
+export { dedupeRecordId } from './idempotency/record-key';
 export type { Logger, LoggerOptions } from './logger';
 export { createLogger, traceField } from './logger';
-export type { Outbox, OutboxEntry } from './outbox/outbox';
-export { createOutbox } from './outbox/outbox';
-export type { OutgoingMessage, Publisher, PublisherOptions, PublishOptions } from './publisher';
+export type { DeliveryLabels, DeliveryMetrics } from './metrics';
+export { createDeliveryMetrics } from './metrics';
+export type { OutboxEntry, RelayResult } from './outbox/outbox';
+export type { Producer, TransactOptions, TransactResult } from './outbox/producer';
+export type { Emit, EmitOptions, EmittedEvent } from './outbox/transact';
+export type { OutgoingMessage, Publisher, PublishOptions } from './publisher';
 export { createPublisher, encodeEvent } from './publisher';
-export type { PushAppOptions } from './push/push-app';
-export { createPushApp } from './push/push-app';
-export type { PushMessage } from './push/push-body';
-export { readPushBody } from './push/push-body';
+export type { PushReceiver, PushReceiverContext } from './service/push-receiver';
+export { definePushReceiver } from './service/push-receiver';
+export type { ServiceRuntime } from './service/runtime';
+export type { ConsumerServiceOptions, Service, ServiceOptions } from './service/service';
+export { createConsumerService, createService, runService } from './service/service';
+export type { Task, TaskContext } from './service/task';
+export { defineTask } from './service/task';
 export type {
   AnySubscription,
   DeliveryInfo,
   EffectContext,
+  FollowUpContext,
   HandlerContext,
   Subscription,
   SubscriptionOptions,
 } from './subscription';
 export { defineSubscription } from './subscription';
+export type { PushMessage } from './wire/push-message';
+export { decodeBase64 } from './wire/push-message';

@@ -1,11 +1,16 @@
 import type { PubSub, Topic } from '@google-cloud/pubsub';
-import { createEnvelope, type EventType, type PayloadOf } from '@gpuaas/contracts';
+import { ContractError, createEnvelope, type EventType, type PayloadOf } from '@gpuaas/contracts';
 import { eventAttributes } from './attributes';
+import { describeError } from './describe-error';
+import { UnpublishableEventError } from './errors';
+import { publishProblem } from './wire/limits';
 
 export interface PublishOptions {
   correlationId: string;
   causationId?: string;
   occurredAt?: Date | string;
+  /** Extra attributes (e.g. `replay_target`); the envelope's own attributes win on a clash. */
+  attributes?: Record<string, string>;
 }
 
 /** A message ready for the wire: what the outbox stores and what dead-lettering republishes. */
@@ -34,22 +39,43 @@ export interface Publisher {
   flush(): Promise<void>;
 }
 
-/** Builds an event's wire form; throws a ContractError before anything is sent. */
+/**
+ * Builds an event's wire form, or throws an UnpublishableEventError before anything is stored or
+ * sent: a schema violation, or a message Pub/Sub would refuse (an idempotency key over the
+ * attribute limit, data over 10 MB) — so it is refused at its source, not retried forever.
+ */
 export function encodeEvent<T extends EventType>(
   eventType: T,
   payload: PayloadOf<T>,
   producer: string,
   options: PublishOptions,
 ): OutgoingMessage {
-  const envelope = createEnvelope(eventType, payload, {
-    correlationId: options.correlationId,
-    occurredAt: options.occurredAt,
-  });
-  return {
-    topic: eventType,
-    data: Buffer.from(JSON.stringify(envelope)),
-    attributes: eventAttributes(envelope, producer, options.causationId),
-  };
+  let message: OutgoingMessage;
+  try {
+    const envelope = createEnvelope(eventType, payload, {
+      correlationId: options.correlationId,
+      occurredAt: options.occurredAt,
+    });
+    message = {
+      topic: eventType,
+      data: Buffer.from(JSON.stringify(envelope)),
+      attributes: {
+        ...options.attributes,
+        ...eventAttributes(envelope, producer, options.causationId),
+      },
+    };
+  } catch (error) {
+    if (error instanceof ContractError) {
+      const issues = error.issues.map((issue) => `${issue.path || '/'}: ${issue.message}`);
+      throw new UnpublishableEventError(eventType, issues.join('; ') || error.message, {
+        cause: error,
+      });
+    }
+    throw new UnpublishableEventError(eventType, describeError(error), { cause: error });
+  }
+  const problem = publishProblem(message.data, message.attributes);
+  if (problem) throw new UnpublishableEventError(eventType, problem);
+  return message;
 }
 
 export function createPublisher(options: PublisherOptions): Publisher {
@@ -73,7 +99,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
   return {
     producer: options.producer,
     send,
-    // async so a ContractError arrives as a rejection, like every other publish failure.
+    // async so a refused event arrives as a rejection, like every other publish failure.
     async publish(eventType, payload, publishOptions) {
       return send(encodeEvent(eventType, payload, options.producer, publishOptions));
     },

@@ -4,10 +4,11 @@ import {
   catalog,
   type EventOf,
   type EventType,
-  type PayloadOf,
   supportedMajors,
 } from '@gpuaas/contracts';
 import type { Logger } from 'pino';
+import type { TransactResult } from './outbox/producer';
+import type { Emit } from './outbox/transact';
 
 export interface DeliveryInfo {
   subscription: string;
@@ -24,8 +25,11 @@ export interface HandlerContext {
   /** Reads first, then writes: Firestore transactions require that order. */
   tx: Transaction;
   firestore: Firestore;
-  /** Queues an event; it commits with the transaction and is published after. */
-  emit<E extends EventType>(eventType: E, payload: PayloadOf<E>): void;
+  /**
+   * Queues an event; it commits with the transaction and is published after. Correlation and
+   * causation default to the event being handled.
+   */
+  emit: Emit;
   log: Logger;
   delivery: DeliveryInfo;
 }
@@ -39,10 +43,21 @@ export interface EffectContext {
   signal: AbortSignal;
 }
 
+/** What a `followUp` sees: the event is applied; its own writes go through `transact`. */
+export interface FollowUpContext {
+  firestore: Firestore;
+  log: Logger;
+  delivery: DeliveryInfo;
+  /** A producer transaction whose events carry this event's correlation and causation. */
+  transact<R>(body: (tx: Transaction, emit: Emit) => Promise<R>): Promise<TransactResult<R>>;
+}
+
 /**
  * A consumer of one event type, as data. `handle` runs in one Firestore transaction with the
  * dedupe record and the outbox. `effect`, when given, calls an outside system first, under a
- * lease, with `delivery.recordId` as that system's idempotency key.
+ * lease, with `delivery.recordId` as that system's idempotency key. `followUp`, when given, runs
+ * after the event is applied — also on every duplicate, so it must be idempotent — for work that
+ * must not contend inside the delivery transaction; if it fails, Pub/Sub redelivers.
  */
 export interface Subscription<T extends EventType = EventType, R = unknown> {
   consumer: ConsumerName;
@@ -52,6 +67,7 @@ export interface Subscription<T extends EventType = EventType, R = unknown> {
   // Method syntax keeps parameters bivariant, so a Subscription<'x'> is a Subscription<EventType>.
   effect?(event: EventOf<T>, ctx: EffectContext): Promise<R>;
   handle(event: EventOf<T>, ctx: HandlerContext, effectResult: R): Promise<void> | void;
+  followUp?(event: EventOf<T>, ctx: FollowUpContext): Promise<void>;
 }
 
 /** Any declared subscription, whatever its event type: what an app mounts. */
@@ -63,6 +79,7 @@ export interface SubscriptionOptions<T extends EventType, R> {
   versions?: readonly number[];
   effect?: (event: EventOf<T>, ctx: EffectContext) => Promise<R>;
   handle: (event: EventOf<T>, ctx: HandlerContext, effectResult: R) => Promise<void> | void;
+  followUp?: (event: EventOf<T>, ctx: FollowUpContext) => Promise<void>;
 }
 
 /** Declares a consumer; refuses pairs the catalog does not list, so topology and code agree. */

@@ -1,23 +1,43 @@
 import { FieldValue } from '@google-cloud/firestore';
 import { examples, type PayloadOf } from '@gpuaas/contracts';
+import type { TestBus } from '../src/testing/test-bus';
+import type { ServiceOptions } from '../src/service/service';
 import { defineSubscription } from '../src/subscription';
 
 export const REQUESTED = 'gpuaas.provisioning.requested';
 export const ACTIVE = 'gpuaas.provisioning.active';
+export const DLQ = 'provisioning-worker.dlq';
 
 export function requestedPayload(allocationId: string): PayloadOf<typeof REQUESTED> {
   return { ...examples[REQUESTED], allocation_id: allocationId };
+}
+
+/** A service on the bus's project, no server (`service.app.request`). */
+export function consumer(
+  bus: TestBus,
+  subscriptions: ServiceOptions['subscriptions'],
+  env: Record<string, string> = {},
+  extra: Partial<Omit<ServiceOptions, 'config' | 'subscriptions'>> = {},
+) {
+  return bus.create({ config: bus.config('test-service', env), subscriptions, ...extra });
 }
 
 /**
  * A provisioning-worker-like consumer: counts each application of an event on the allocation
  * document (so "applied once" is observable) and emits `provisioning.active` in the same commit.
  */
-export function countingSubscription(options: { beforeCommit?: () => Promise<void> } = {}) {
+export function countingSubscription(
+  options: {
+    beforeCommit?: () => Promise<void>;
+    onAttempt?: () => void;
+    afterEmit?: () => void;
+  } = {},
+) {
   return defineSubscription({
     consumer: 'provisioning-worker',
     eventType: REQUESTED,
     async handle(event, ctx) {
+      options.onAttempt?.();
       const ref = ctx.firestore.collection('allocations').doc(event.payload.allocation_id);
       const snap = await ctx.tx.get(ref);
       await options.beforeCommit?.();
@@ -31,6 +51,7 @@ export function countingSubscription(options: { beforeCommit?: () => Promise<voi
         allocation_id: event.payload.allocation_id,
         user_id: event.payload.user_id,
       });
+      options.afterEmit?.();
     },
   });
 }
@@ -42,6 +63,7 @@ export function providerSubscription(
     beforeEffect?: () => void;
     afterEffect?: () => unknown;
     crashAfterEffect?: () => void;
+    effect?: (signal: AbortSignal) => Promise<void>;
   } = {},
 ) {
   return defineSubscription({
@@ -55,6 +77,7 @@ export function providerSubscription(
         { merge: true },
       );
       if (options.effectMs) await new Promise((r) => setTimeout(r, options.effectMs));
+      await options.effect?.(ctx.signal);
       options.crashAfterEffect?.();
       await options.afterEffect?.();
       return { instanceId: `i-${ctx.delivery.recordId.slice(0, 8)}` };
@@ -79,3 +102,9 @@ export function providerSubscription(
     },
   });
 }
+
+/** The envelopes of `provisioning.active` a tap saw for one allocation. */
+export const activeFor = (
+  received: { json?: { payload?: Record<string, unknown> } }[],
+  id: string,
+) => received.filter((m) => m.json?.payload?.allocation_id === id);

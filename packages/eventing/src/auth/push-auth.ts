@@ -1,5 +1,7 @@
 import { OAuth2Client } from 'google-auth-library';
 import type { MiddlewareHandler } from 'hono';
+import type { Logger } from 'pino';
+import { describeError } from '../describe-error';
 
 export interface PushAuthOptions {
   /** Expected `aud`: the push endpoint URL or the audience configured on the subscription. */
@@ -11,13 +13,14 @@ export interface PushAuthOptions {
   issuers?: string[];
 }
 
+/** A refused push token. `detail` is for the log only: it can quote the token's contents. */
 export class PushAuthError extends Error {
   override readonly name = 'PushAuthError';
   constructor(
     readonly status: 401 | 403,
-    message: string,
+    readonly detail: string,
   ) {
-    super(message);
+    super(detail);
   }
 }
 
@@ -37,7 +40,7 @@ export function createPushTokenVerifier(options: PushAuthOptions): VerifyPushTok
       const ticket = await client.verifyIdToken({ idToken: match[1], audience: options.audience });
       payload = ticket.getPayload() as Record<string, unknown> | undefined;
     } catch (error) {
-      throw new PushAuthError(401, `invalid token: ${(error as Error).message}`);
+      throw new PushAuthError(401, `invalid token: ${describeError(error)}`);
     }
     if (!payload) throw new PushAuthError(401, 'invalid token: no payload');
     if (payload.email !== options.serviceAccountEmail) {
@@ -46,20 +49,26 @@ export function createPushTokenVerifier(options: PushAuthOptions): VerifyPushTok
         `token email ${String(payload.email)} is not the push service account`,
       );
     }
-    if (payload.email_verified !== true)
+    if (payload.email_verified !== true) {
       throw new PushAuthError(403, 'token email is not verified');
+    }
     return { email: payload.email };
   };
 }
 
-/** Hono middleware: nothing reaches a push handler without a valid push token. */
-export function pushAuth(verify: VerifyPushToken): MiddlewareHandler {
+/**
+ * Hono middleware: nothing reaches a push or task handler without a valid push token. The answer
+ * says only 401 or 403; why goes to the log.
+ */
+export function pushAuth(verify: VerifyPushToken, logger?: Logger): MiddlewareHandler {
   return async function pushAuth(c, next) {
     try {
       await verify(c.req.header('authorization'));
     } catch (error) {
-      if (error instanceof PushAuthError) return c.json({ error: error.message }, error.status);
-      throw error;
+      const status = error instanceof PushAuthError ? error.status : 401;
+      const detail = error instanceof PushAuthError ? error.detail : describeError(error);
+      logger?.warn({ path: c.req.path, status, detail }, 'push request refused');
+      return c.json({ error: status === 401 ? 'unauthenticated' : 'forbidden' }, status);
     }
     await next();
   };

@@ -1,7 +1,7 @@
 import { Timestamp } from '@google-cloud/firestore';
 import { describe, expect, it } from 'vitest';
 import { type DedupeRecord, judgeRecord } from './dedupe-record';
-import { canonicalJson, dedupeRecordId, payloadHash } from './record-key';
+import { dedupeRecordId } from './record-key';
 
 const now = new Date('2026-11-27T10:00:00Z');
 const record = (overrides: Partial<DedupeRecord>): DedupeRecord => ({
@@ -9,8 +9,11 @@ const record = (overrides: Partial<DedupeRecord>): DedupeRecord => ({
   event_type: 'gpuaas.provisioning.active',
   idempotency_key: 'a:b',
   payload_hash: 'h',
+  payload_version: '1.0',
   state: 'completed',
   event_id: 'e',
+  correlation_id: 'c',
+  subscription: 'gpuaas.provisioning.active.billing-worker',
   attempts: 1,
   lease_owner: null,
   lease_until: null,
@@ -20,33 +23,38 @@ const record = (overrides: Partial<DedupeRecord>): DedupeRecord => ({
   expire_at: Timestamp.fromDate(now),
   ...overrides,
 });
+const same = { hash: 'h', version: '1.0' };
 
 describe('judgeRecord', () => {
   it('judges every case of a stored record', () => {
-    expect(judgeRecord(undefined, 'h', now)).toEqual({ kind: 'new' });
-    expect(judgeRecord(record({}), 'h', now)).toEqual({ kind: 'duplicate', outboxIds: ['o1'] });
-    expect(judgeRecord(record({}), 'other', now)).toEqual({ kind: 'conflict', storedHash: 'h' });
+    expect(judgeRecord(undefined, same, now)).toEqual({ kind: 'new' });
+    expect(judgeRecord(record({}), same, now)).toEqual({ kind: 'duplicate', outboxIds: ['o1'] });
+    expect(judgeRecord(record({}), { hash: 'other', version: '1.0' }, now)).toEqual({
+      kind: 'conflict',
+      storedHash: 'h',
+    });
     const leased = record({
       state: 'in_progress',
       lease_owner: 'x',
       lease_until: Timestamp.fromMillis(now.getTime() + 1000),
     });
-    expect(judgeRecord(leased, 'h', now).kind).toBe('leased');
-    expect(judgeRecord(leased, 'h', now, 'y').kind).toBe('leased');
-    expect(judgeRecord(leased, 'h', now, 'x')).toEqual({ kind: 'owned', attempts: 1 });
+    expect(judgeRecord(leased, same, now).kind).toBe('leased');
+    expect(judgeRecord(leased, same, now, 'y').kind).toBe('leased');
+    expect(judgeRecord(leased, same, now, 'x')).toEqual({ kind: 'owned', attempts: 1 });
     const expired = { ...leased, lease_until: Timestamp.fromMillis(now.getTime() - 1) };
-    expect(judgeRecord(expired, 'h', now)).toEqual({ kind: 'lease_expired', attempts: 1 });
-    expect(judgeRecord(expired, 'h', now, 'x')).toEqual({ kind: 'owned', attempts: 1 });
+    expect(judgeRecord(expired, same, now)).toEqual({ kind: 'lease_expired', attempts: 1 });
+    expect(judgeRecord(expired, same, now, 'x')).toEqual({ kind: 'owned', attempts: 1 });
+  });
+
+  it('compares fingerprints within one major only', () => {
+    // A later minor of the same major is fingerprinted on the same base fields: a real conflict.
+    expect(judgeRecord(record({}), { hash: 'other', version: '1.3' }, now).kind).toBe('conflict');
+    // Another major is fingerprinted on other fields: the key alone says it is the same fact.
+    expect(judgeRecord(record({}), { hash: 'other', version: '2.0' }, now).kind).toBe('duplicate');
   });
 });
 
 describe('record keys', () => {
-  it('hashes payloads independently of key order', () => {
-    expect(canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] })).toBe('{"a":[{"c":3,"d":2}],"b":1}');
-    expect(payloadHash({ a: 1, b: 2 })).toBe(payloadHash({ b: 2, a: 1 }));
-    expect(payloadHash({ a: 1 })).not.toBe(payloadHash({ a: 2 }));
-  });
-
   it('separates consumers and event types', () => {
     const id = dedupeRecordId('billing-worker', 'gpuaas.provisioning.active', ['a', 't']);
     expect(id).toMatch(/^[0-9a-f]{64}$/);

@@ -5,10 +5,15 @@ export interface DedupeRecord {
   consumer: string;
   event_type: string;
   idempotency_key: string;
+  /** Fingerprint of the payload as sent (its major's base fields only; see contracts). */
   payload_hash: string;
+  /** The version the first delivery carried; fingerprints compare within one major only. */
+  payload_version: string;
   state: 'in_progress' | 'completed';
   /** First event that carried this key; later duplicates may have other ids. */
   event_id: string;
+  correlation_id: string;
+  subscription: string;
   attempts: number;
   lease_owner: string | null;
   lease_until: Timestamp | null;
@@ -37,15 +42,26 @@ export type BlockingVerdict = Extract<RecordVerdict, { kind: 'duplicate' | 'conf
 export const isBlocking = (verdict: RecordVerdict): verdict is BlockingVerdict =>
   verdict.kind === 'duplicate' || verdict.kind === 'conflict' || verdict.kind === 'leased';
 
-/** Pure decision over a stored record; the caller owns the transaction that read it. */
+const majorOf = (version: string | undefined): string | undefined => version?.split('.')[0];
+
+/**
+ * Pure decision over a stored record; the caller owns the transaction that read it. The same key
+ * under another major is a duplicate, not a conflict: fingerprints of two majors never match, and
+ * the key alone names the fact (a producer that moved to a new major re-sent it).
+ */
 export function judgeRecord(
   record: DedupeRecord | undefined,
-  hash: string,
+  incoming: { hash: string; version: string },
   now: Date,
   leaseOwner?: string,
 ): RecordVerdict {
   if (!record) return { kind: 'new' };
-  if (record.payload_hash !== hash) return { kind: 'conflict', storedHash: record.payload_hash };
+  const sameMajor =
+    record.payload_version === undefined ||
+    majorOf(record.payload_version) === majorOf(incoming.version);
+  if (sameMajor && record.payload_hash !== incoming.hash) {
+    return { kind: 'conflict', storedHash: record.payload_hash };
+  }
   if (record.state === 'completed') return { kind: 'duplicate', outboxIds: record.outbox_ids };
   if (leaseOwner !== undefined && record.lease_owner === leaseOwner) {
     return { kind: 'owned', attempts: record.attempts };

@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import {
+  type DocumentSnapshot,
   FieldValue,
   type Firestore,
-  Timestamp as FirestoreTimestamp,
-  type Timestamp,
+  Timestamp,
   type Transaction,
 } from '@google-cloud/firestore';
+import { describeError } from '../describe-error';
+import { grpcCodeOf } from '../failure';
 import type { OutgoingMessage, Publisher } from '../publisher';
 
 /** An emitted event waiting in Firestore until Pub/Sub confirms it. Doc id = event_id. */
@@ -12,10 +15,17 @@ export interface OutboxEntry {
   topic: string;
   data: Buffer;
   attributes: Record<string, string>;
-  record_id: string;
+  /** The service that committed it; only that service's sweep publishes it. */
+  producer: string;
+  /** The dedupe record or producer transaction the entry was committed with. */
+  source: string;
   created_at: Timestamp;
-  /** Present only while unpublished; the sweep orders by it (a single-field index suffices). */
-  pending_since?: Timestamp;
+  /**
+   * Present only while unpublished: until then the entry is claimed (by the relay right after
+   * commit, or by a sweep or redelivery that took it over); after it, anyone may take it.
+   */
+  due_at?: Timestamp;
+  claim_owner?: string;
   publish_attempts: number;
   last_error?: string;
   published_at: Timestamp | null;
@@ -26,17 +36,31 @@ export interface OutboxEntry {
 export interface RelayResult {
   published: number;
   failed: number;
+  /** Entries another relay, sweep or redelivery holds a live claim on: left to it. */
+  claimedElsewhere: number;
+}
+
+/** What a staging transaction hands to `relay` once it committed. */
+export interface StagedEntries {
+  owner: string;
+  messages: readonly OutgoingMessage[];
 }
 
 export interface Outbox {
-  /** Writes the messages inside the caller's transaction; returns their document ids. */
-  stage(tx: Transaction, messages: readonly OutgoingMessage[], recordId: string): string[];
-  /** Publishes staged messages already in memory (right after commit); throws if any failed. */
-  relay(messages: readonly OutgoingMessage[]): Promise<void>;
-  /** Re-drives whatever of these ids is still unpublished; throws if any failed. */
-  redrive(ids: readonly string[]): Promise<number>;
-  /** Publishes entries pending longer than `olderThanMs` (a crash between commit and relay). */
-  sweep(options?: { olderThanMs?: number; limit?: number }): Promise<RelayResult>;
+  readonly collection: string;
+  /** Writes the messages inside the caller's transaction, claimed by `owner`; returns their ids. */
+  stage(
+    tx: Transaction,
+    messages: readonly OutgoingMessage[],
+    source: string,
+    owner: string,
+  ): string[];
+  /** Publishes entries this process staged and still claims (right after commit). */
+  relay(staged: StagedEntries): Promise<RelayResult>;
+  /** Claims and publishes whatever of these ids is unpublished and not claimed by anyone else. */
+  redrive(ids: readonly string[]): Promise<RelayResult>;
+  /** Claims and publishes this producer's due entries, oldest first (a crash between commit and relay). */
+  sweep(options?: { limit?: number }): Promise<RelayResult>;
 }
 
 export interface OutboxOptions {
@@ -44,7 +68,10 @@ export interface OutboxOptions {
   publisher: Publisher;
   /** How long a published entry is kept (TTL on `expire_at`). */
   retentionMs: number;
+  /** How long a claim holds off other relays: the sweep's minimum entry age. */
+  claimMs?: number;
   collection?: string;
+  now?: () => Date;
 }
 
 export class OutboxPublishError extends Error {
@@ -53,11 +80,11 @@ export class OutboxPublishError extends Error {
     readonly failed: number,
     readonly firstError: unknown,
   ) {
-    super(
-      `${failed} outbox event(s) not published: ${firstError instanceof Error ? firstError.message : String(firstError)}`,
-    );
+    super(`${failed} outbox event(s) not published: ${describeError(firstError)}`);
   }
 }
+
+export const DEFAULT_OUTBOX_CLAIM_MS = 30_000;
 
 const eventIdOf = (message: OutgoingMessage): string => {
   const id = message.attributes.event_id;
@@ -65,64 +92,109 @@ const eventIdOf = (message: OutgoingMessage): string => {
   return id;
 };
 
+const toMessage = (entry: OutboxEntry): OutgoingMessage => ({
+  topic: entry.topic,
+  data: Buffer.from(entry.data),
+  attributes: entry.attributes,
+});
+
+/** gRPC FAILED_PRECONDITION: an update's `lastUpdateTime` no longer matches (someone else won). */
+const isPreconditionFailure = (error: unknown): boolean => grpcCodeOf(error) === 9;
+
 export function createOutbox(options: OutboxOptions): Outbox {
   const { firestore, publisher } = options;
-  const collection = firestore.collection(options.collection ?? 'outbox');
+  const collectionName = options.collection ?? 'outbox';
+  const collection = firestore.collection(collectionName);
+  const claimMs = options.claimMs ?? DEFAULT_OUTBOX_CLAIM_MS;
+  const now = options.now ?? (() => new Date());
 
   /** Publishes each entry on its own: one that keeps failing must not hold the others back. */
   const publishAll = async (
     entries: { id: string; message: OutgoingMessage }[],
+    claimedElsewhere: number,
   ): Promise<RelayResult & { firstError?: unknown }> => {
-    if (entries.length === 0) return { published: 0, failed: 0 };
+    if (entries.length === 0) return { published: 0, failed: 0, claimedElsewhere };
     const outcomes = await Promise.allSettled(
       entries.map(({ message }) => publisher.send(message)),
     );
     const batch = firestore.batch();
-    const now = FirestoreTimestamp.now();
+    const at = Timestamp.fromDate(now());
     let firstError: unknown;
     let failed = 0;
     outcomes.forEach((outcome, index) => {
       const ref = collection.doc((entries[index] as { id: string }).id);
       if (outcome.status === 'fulfilled') {
         batch.update(ref, {
-          pending_since: FieldValue.delete(),
-          published_at: now,
+          due_at: FieldValue.delete(),
+          claim_owner: FieldValue.delete(),
+          published_at: at,
           publish_attempts: FieldValue.increment(1),
-          expire_at: FirestoreTimestamp.fromMillis(now.toMillis() + options.retentionMs),
+          expire_at: Timestamp.fromMillis(at.toMillis() + options.retentionMs),
         });
       } else {
         failed += 1;
         firstError ??= outcome.reason;
-        // Moving it to the back of the sweep's order keeps a stuck entry from blocking the rest.
+        // Released at once, and behind the older entries, so a stuck one blocks nobody.
         batch.update(ref, {
-          pending_since: now,
+          due_at: at,
+          claim_owner: FieldValue.delete(),
           publish_attempts: FieldValue.increment(1),
-          last_error: String((outcome.reason as Error)?.message ?? outcome.reason).slice(0, 1000),
+          last_error: describeError(outcome.reason),
         });
       }
     });
     await batch.commit();
-    return { published: entries.length - failed, failed, firstError };
+    return { published: entries.length - failed, failed, claimedElsewhere, firstError };
   };
 
-  const publishOrThrow = async (entries: { id: string; message: OutgoingMessage }[]) => {
-    const result = await publishAll(entries);
-    if (result.failed > 0) throw new OutboxPublishError(result.failed, result.firstError);
-    return result.published;
+  /** Takes entries whose claim ran out; an entry someone else changed meanwhile is theirs. */
+  const claim = async (snapshots: DocumentSnapshot[]) => {
+    const owner = randomUUID();
+    const due = Timestamp.fromMillis(now().getTime() + claimMs);
+    let claimedElsewhere = 0;
+    const taken: { id: string; message: OutgoingMessage }[] = [];
+    await Promise.all(
+      snapshots.map(async (snap) => {
+        const dueAt = snap.get('due_at') as Timestamp | undefined;
+        if (!snap.exists || dueAt === undefined) return;
+        if (dueAt.toMillis() > now().getTime()) {
+          claimedElsewhere += 1;
+          return;
+        }
+        try {
+          await snap.ref.update(
+            { due_at: due, claim_owner: owner },
+            { lastUpdateTime: snap.updateTime },
+          );
+          taken.push({ id: snap.id, message: toMessage(snap.data() as OutboxEntry) });
+        } catch (error) {
+          if (!isPreconditionFailure(error)) throw error;
+          claimedElsewhere += 1;
+        }
+      }),
+    );
+    return { taken, claimedElsewhere };
   };
+
+  const strip = ({ firstError: _, ...result }: RelayResult & { firstError?: unknown }) => result;
 
   return {
-    stage(tx, messages, recordId) {
-      const createdAt = FirestoreTimestamp.now();
+    collection: collectionName,
+
+    stage(tx, messages, source, owner) {
+      const createdAt = Timestamp.fromDate(now());
+      const due = Timestamp.fromMillis(createdAt.toMillis() + claimMs);
       return messages.map((message) => {
         const id = eventIdOf(message);
         const entry: OutboxEntry = {
           topic: message.topic,
           data: message.data,
           attributes: message.attributes,
-          record_id: recordId,
+          producer: publisher.producer,
+          source,
           created_at: createdAt,
-          pending_since: createdAt,
+          due_at: due,
+          claim_owner: owner,
           publish_attempts: 0,
           published_at: null,
         };
@@ -131,34 +203,33 @@ export function createOutbox(options: OutboxOptions): Outbox {
       });
     },
 
-    async relay(messages) {
-      await publishOrThrow(messages.map((message) => ({ id: eventIdOf(message), message })));
+    async relay({ messages }) {
+      const result = await publishAll(
+        messages.map((message) => ({ id: eventIdOf(message), message })),
+        0,
+      );
+      if (result.failed > 0) throw new OutboxPublishError(result.failed, result.firstError);
+      return strip(result);
     },
 
     async redrive(ids) {
-      if (ids.length === 0) return 0;
+      if (ids.length === 0) return { published: 0, failed: 0, claimedElsewhere: 0 };
       const snapshots = await firestore.getAll(...ids.map((id) => collection.doc(id)));
-      const pending = snapshots
-        .filter((snap) => snap.exists && snap.get('pending_since') !== undefined)
-        .map((snap) => ({ id: snap.id, message: toMessage(snap.data() as OutboxEntry) }));
-      return publishOrThrow(pending);
+      const { taken, claimedElsewhere } = await claim(snapshots);
+      const result = await publishAll(taken, claimedElsewhere);
+      if (result.failed > 0) throw new OutboxPublishError(result.failed, result.firstError);
+      return strip(result);
     },
 
-    async sweep({ olderThanMs = 30_000, limit = 100 } = {}) {
-      const cutoff = FirestoreTimestamp.fromMillis(Date.now() - olderThanMs);
+    async sweep({ limit = 100 } = {}) {
       const due = await collection
-        .where('pending_since', '<=', cutoff)
-        .orderBy('pending_since')
+        .where('producer', '==', publisher.producer)
+        .where('due_at', '<=', Timestamp.fromDate(now()))
+        .orderBy('due_at')
         .limit(limit)
         .get();
-      const { published, failed } = await publishAll(
-        due.docs.map((doc) => ({ id: doc.id, message: toMessage(doc.data() as OutboxEntry) })),
-      );
-      return { published, failed };
+      const { taken, claimedElsewhere } = await claim(due.docs);
+      return strip(await publishAll(taken, claimedElsewhere));
     },
   };
-}
-
-function toMessage(entry: OutboxEntry): OutgoingMessage {
-  return { topic: entry.topic, data: Buffer.from(entry.data), attributes: entry.attributes };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBase64, readPushBody } from './push-body';
+import { decodeBase64, readPushBody } from './push-message';
 
 describe('readPushBody', () => {
   it('normalises camelCase and snake_case forms alike', () => {
@@ -43,6 +43,18 @@ describe('readPushBody', () => {
 
   it('decodes strict base64 only', () => {
     expect(decodeBase64('aGk=')?.toString()).toBe('hi');
-    expect(decodeBase64('a$Gk=')).toBeUndefined();
+    expect(decodeBase64('')?.length).toBe(0);
+    for (const bad of ['a$Gk=', 'aGk', 'aG k', 'aGk=aGk=', '====', 'aGk-', 'aGk_']) {
+      expect(decodeBase64(bad)).toBeUndefined();
+    }
+  });
+
+  it('decodes Pub/Sub-sized data in linear time, without a stack overflow', () => {
+    for (const size of [4 * 1024 * 1024, 9.5 * 1024 * 1024]) {
+      const data = Buffer.alloc(size, 7);
+      const text = data.toString('base64');
+      expect(decodeBase64(text)?.equals(data)).toBe(true);
+      expect(decodeBase64(`${text.slice(0, -4)}!!!!`)).toBeUndefined();
+    }
   });
 });

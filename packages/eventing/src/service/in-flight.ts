@@ -1,4 +1,4 @@
-/** Counts deliveries in progress; `drained` resolves when the count reaches zero. */
+/** Counts work in progress (requests, and work that outlived its answer); `drained` waits for zero. */
 export class InFlight {
   private count = 0;
   private waiters: (() => void)[] = [];
@@ -12,6 +12,12 @@ export class InFlight {
     if (this.count === 0) {
       for (const resolve of this.waiters.splice(0)) resolve();
     }
+  }
+
+  /** Counts `work` until it settles. */
+  track(work: Promise<unknown>): void {
+    this.add(1);
+    void work.finally(() => this.add(-1)).catch(() => undefined);
   }
 
   drained(timeoutMs: number): Promise<boolean> {

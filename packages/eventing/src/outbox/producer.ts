@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import type { Firestore, Transaction } from '@google-cloud/firestore';
+import type { Logger } from 'pino';
+import type { Publisher } from '../publisher';
+import type { Outbox } from './outbox';
+import { type Emit, type EmitContext, runOutboxTransaction } from './transact';
+
+export interface TransactOptions extends EmitContext {
+  /** Firestore's attempts on contention (default 5). */
+  maxAttempts?: number;
+}
+
+export interface TransactResult<R> {
+  result: R;
+  /** Event ids committed by the transaction. */
+  emitted: string[];
+  /** False when publishing after commit failed: the outbox sweep publishes them later. */
+  published: boolean;
+}
+
+/** State changes and the events they cause, outside a push delivery (HTTP handlers, ticks). */
+export interface Producer {
+  transact<R>(
+    body: (tx: Transaction, emit: Emit) => Promise<R>,
+    options: TransactOptions,
+  ): Promise<TransactResult<R>>;
+}
+
+export interface ProducerOptions {
+  firestore: Firestore;
+  publisher: Publisher;
+  outbox: Outbox;
+  logger: Logger;
+}
+
+/**
+ * The producer outbox: what `body` writes and emits commits in one transaction; the events are
+ * published after commit and, if that fails or the process dies first, by the outbox sweep.
+ * A failed publish is not the caller's failure: the state is committed and the event will go.
+ */
+export function createProducer(options: ProducerOptions): Producer {
+  return {
+    async transact(body, { maxAttempts, ...context }) {
+      const { result, staged } = await runOutboxTransaction(
+        {
+          ...options,
+          context,
+          source: `transact:${randomUUID()}`,
+          maxAttempts,
+        },
+        (tx, emitter) => body(tx, emitter.emit),
+      );
+      const emitted = staged.messages.map((message) => message.attributes.event_id ?? '');
+      if (emitted.length === 0) return { result, emitted, published: true };
+      try {
+        await options.outbox.relay(staged);
+        return { result, emitted, published: true };
+      } catch (error) {
+        options.logger.warn(
+          { err: error, event_ids: emitted },
+          'events committed but not yet published; the outbox sweep re-drives them',
+        );
+        return { result, emitted, published: false };
+      }
+    },
+  };
+}
