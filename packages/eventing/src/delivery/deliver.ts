@@ -245,7 +245,7 @@ export function createDeliver(options: DeliveryOptions): Deliver {
         firestore,
         log,
         delivery,
-        signal: AbortSignal.timeout(Math.min(effectMs, deadline.remainingMs())),
+        signal: AbortSignal.timeout(Math.floor(Math.min(effectMs, deadline.remainingMs()))),
       });
     } catch (error) {
       await releaseQuietly(deadline.race(dedupe.release(key, owner), 'lease release'), log);
