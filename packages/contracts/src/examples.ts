@@ -1,4 +1,5 @@
 import type { EventType, PayloadOf } from './catalog';
+import { usageEventId } from './payloads/billing-usage-metered';
 
 const allocationId = 'alloc_01JD8X5ZQ4M2V7K9T3N6P1R8WB';
 const userId = 'user_7f3c2a91';
@@ -105,7 +106,7 @@ export const examples: { [T in EventType]: PayloadOf<T> } = {
     active_allocation_ids: [allocationId],
   },
   'platform.billing.usage.metered': {
-    usage_event_id: `${allocationId}:2026-01-15T09:31:12.480Z`,
+    usage_event_id: usageEventId(allocationId, '2026-01-15T09:31:12.480Z'),
     user_id: userId,
     product_code: 'gpu',
     resource_id: allocationId,

@@ -29,7 +29,7 @@ export { EVENT_NAME_PATTERN, isValidEventName } from './event-name';
 export type { AnyEvent, EventOf } from './event-of';
 export { isEventOf } from './event-of';
 export { examples } from './examples';
-export { formats, isRfc3339Utc, isUuid } from './formats';
+export { canonicalTimestamp, formats, isRfc3339Utc, isUuid } from './formats';
 export type { SchemaFileSet } from './json-schema/schema-files';
 export { buildSchemaFiles, eventSchemaFile } from './json-schema/schema-files';
 export type { ParseEnvelope, ParseEnvelopeOptions, ParseResult } from './parse-envelope';
