@@ -66,12 +66,3 @@ export function idempotencyKeyParts<T extends EventType>(
 export function idempotencyKeyOf<T extends EventType>(eventType: T, payload: PayloadOf<T>): string {
   return idempotencyKeyParts(eventType, payload).join(':');
 }
-
-/** The Pub/Sub ordering key, or undefined when the payload does not carry it (publish unordered). */
-export function orderingKeyOf<T extends EventType>(
-  eventType: T,
-  payload: PayloadOf<T>,
-): string | undefined {
-  const value = (payload as Record<string, unknown>)[catalog[eventType].orderingKey];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}

@@ -27,7 +27,6 @@ function files(
     consumerLabels: ['Ops'],
     idempotencyKey,
     notes: '',
-    orderingKey: 'user_id',
     versions,
     latest,
   };
