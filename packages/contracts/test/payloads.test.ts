@@ -98,7 +98,7 @@ describe('idempotencyKeyOf', () => {
   const user = p['platform.billing.balance_depleted'].user_id;
   it.each([
     ['gpuaas.provisioning.requested', allocation],
-    ['gpuaas.provisioning.active', `${allocation}:2026-01-15T09:31:12.48Z`],
+    ['gpuaas.provisioning.active', `${allocation}:2026-01-15T09:31:12.483Z`],
     [
       'gpuaas.provisioning.failed',
       `${p['gpuaas.provisioning.failed'].allocation_id}:${p['gpuaas.provisioning.failed'].reason_hash}`,
@@ -131,7 +131,7 @@ describe('idempotencyKeyOf', () => {
     const active = examples['gpuaas.provisioning.active'];
     expect(idempotencyKeyParts('gpuaas.provisioning.active', active)).toEqual([
       active.allocation_id,
-      '2026-01-15T09:31:12.48Z',
+      '2026-01-15T09:31:12.483Z',
     ]);
     const usage = examples['platform.billing.usage.metered'];
     expect(idempotencyKeyParts('platform.billing.usage.metered', usage)).toEqual([
@@ -141,7 +141,7 @@ describe('idempotencyKeyOf', () => {
 
   it('usage_event_id is resource_id:interval_start, canonical, in the example', () => {
     const usage = examples['platform.billing.usage.metered'];
-    expect(usage.usage_event_id).toBe(`${usage.resource_id}:2026-01-15T09:31:12.48Z`);
+    expect(usage.usage_event_id).toBe(`${usage.resource_id}:2026-01-15T09:31:12.483Z`);
     expect(usageEventId(usage.resource_id, usage.interval_start)).toBe(usage.usage_event_id);
   });
 
