@@ -13,11 +13,8 @@ export type PayloadFingerprint = (eventType: string, version: string, payload: u
 
 type Schema = Record<string, unknown>;
 
-function isSchema(value: unknown): value is Schema {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** A JSON object: a schema node or an object value. */
+function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -38,13 +35,13 @@ function scalar(value: unknown, path: string): string {
 
 /** JSON with keys sorted, of a value the schema says nothing more about; depth-bounded. */
 function canonical(value: unknown, path: string, depth: number): string {
-  if (Array.isArray(value) || isPlainObject(value)) {
+  if (Array.isArray(value) || isRecord(value)) {
     if (depth > MAX_FINGERPRINT_DEPTH) throw tooDeep(path);
   }
   if (Array.isArray(value)) {
     return `[${value.map((item, i) => canonical(item, `${path}/${i}`, depth + 1)).join(',')}]`;
   }
-  if (isPlainObject(value)) {
+  if (isRecord(value)) {
     const fields: string[] = [];
     for (const key of Object.keys(value).sort()) {
       if (value[key] === undefined) continue;
@@ -61,9 +58,9 @@ const patternCache = new WeakMap<Schema, [RegExp, Schema][]>();
 function patternsOf(schema: Schema): [RegExp, Schema][] {
   let patterns = patternCache.get(schema);
   if (patterns === undefined) {
-    const source = isSchema(schema.patternProperties) ? schema.patternProperties : {};
+    const source = isRecord(schema.patternProperties) ? schema.patternProperties : {};
     patterns = Object.entries(source)
-      .filter((entry): entry is [string, Schema] => isSchema(entry[1]))
+      .filter((entry): entry is [string, Schema] => isRecord(entry[1]))
       .map(([pattern, value]) => [new RegExp(pattern), value]);
     patternCache.set(schema, patterns);
   }
@@ -73,8 +70,20 @@ function patternsOf(schema: Schema): [RegExp, Schema][] {
 /** The single anyOf branch admitting `kind` (a nullable object, say), else undefined. */
 function branchFor(schema: Schema, kind: 'array' | 'object'): Schema | undefined {
   if (!Array.isArray(schema.anyOf)) return undefined;
-  const branches = schema.anyOf.filter((b): b is Schema => isSchema(b) && b.type === kind);
+  const branches = schema.anyOf.filter((b): b is Schema => isRecord(b) && b.type === kind);
   return branches.length === 1 ? branches[0] : undefined;
+}
+
+// Declared names in sorted order, once per schema node.
+const namesCache = new WeakMap<Schema, string[]>();
+
+function sortedNames(properties: Schema): string[] {
+  let names = namesCache.get(properties);
+  if (names === undefined) {
+    names = Object.keys(properties).sort();
+    namesCache.set(properties, names);
+  }
+  return names;
 }
 
 function projectObject(
@@ -83,15 +92,20 @@ function projectObject(
   path: string,
   depth: number,
 ): string {
-  const properties = isSchema(schema.properties) ? schema.properties : {};
+  const properties = isRecord(schema.properties) ? schema.properties : {};
   const patterns = patternsOf(schema);
-  const rest = isSchema(schema.additionalProperties) ? schema.additionalProperties : undefined;
+  const rest = isRecord(schema.additionalProperties) ? schema.additionalProperties : undefined;
+  // Only declared names are looked up, so unknown fields are never read, however many.
+  const keys =
+    patterns.length === 0 && rest === undefined
+      ? sortedNames(properties).filter((key) => Object.hasOwn(value, key))
+      : Object.keys(value).sort();
   const fields: string[] = [];
-  for (const key of Object.keys(value).sort()) {
+  for (const key of keys) {
     const field = value[key];
     if (field === undefined) continue;
     const declared = Object.hasOwn(properties, key) ? properties[key] : undefined;
-    const known = isSchema(declared)
+    const known = isRecord(declared)
       ? declared
       : (patterns.find(([pattern]) => pattern.test(key))?.[1] ?? rest);
     // Not in the base minor: additive or unknown, so it does not take part.
@@ -112,27 +126,27 @@ function projectArray(schema: Schema, value: unknown[], path: string, depth: num
     const items = value.slice(0, tuple.length);
     const known = items.map((item, i) => {
       const itemSchema = tuple[i];
-      return isSchema(itemSchema)
+      return isRecord(itemSchema)
         ? project(itemSchema, item, `${path}/${i}`, depth + 1)
         : canonical(item, `${path}/${i}`, depth + 1);
     });
     return `[${known.join(',')}]`;
   }
   const itemSchema = schema.items;
-  if (!isSchema(itemSchema)) return canonical(value, path, depth);
+  if (!isRecord(itemSchema)) return canonical(value, path, depth);
   return `[${value.map((item, i) => project(itemSchema, item, `${path}/${i}`, depth + 1)).join(',')}]`;
 }
 
 /** Canonical JSON of `value` restricted to what `schema` declares. */
 function project(schema: Schema, value: unknown, path: string, depth: number): string {
-  if (Array.isArray(value) || isPlainObject(value)) {
+  if (Array.isArray(value) || isRecord(value)) {
     if (depth > MAX_FINGERPRINT_DEPTH) throw tooDeep(path);
   }
-  if (isPlainObject(value)) {
+  if (isRecord(value)) {
     const shape =
-      isSchema(schema.properties) ||
-      isSchema(schema.patternProperties) ||
-      isSchema(schema.additionalProperties)
+      isRecord(schema.properties) ||
+      isRecord(schema.patternProperties) ||
+      isRecord(schema.additionalProperties)
         ? schema
         : branchFor(schema, 'object');
     return shape === undefined
@@ -157,7 +171,7 @@ function project(schema: Schema, value: unknown, path: string, depth: number): s
 
 function isDateTime(schema: Schema): boolean {
   if (schema.format === 'date-time') return true;
-  return Array.isArray(schema.anyOf) && schema.anyOf.some((b) => isSchema(b) && isDateTime(b));
+  return Array.isArray(schema.anyOf) && schema.anyOf.some((b) => isRecord(b) && isDateTime(b));
 }
 
 /** The lowest minor of each major: the fields every producer of that major sends. */
@@ -199,7 +213,7 @@ export function createPayloadFingerprint<C extends { readonly [T in keyof C]: Ca
         { path: '/version', message: `${eventType} has no major ${parts.major}` },
       ]);
     }
-    if (!isPlainObject(payload)) {
+    if (!isRecord(payload)) {
       throw new ContractError('payload_invalid', [
         { path: '/payload', message: 'a payload must be an object' },
       ]);
