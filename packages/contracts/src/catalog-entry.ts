@@ -4,8 +4,6 @@ import type { ConsumerName, ProducerName } from './participants';
 /** Payload schema per `MAJOR.MINOR`; published versions never change (see check:compat). */
 export type PayloadVersions = { readonly [version: string]: TObject };
 
-export type OrderingKey = 'allocation_id' | 'user_id';
-
 /** Maps a payload of major N to major N + 1, for the dual-consume window of a breaking change. */
 // biome-ignore lint/suspicious/noExplicitAny: each upcaster is typed where it is declared
 export type Upcaster = (payload: any) => unknown;
@@ -24,7 +22,6 @@ export interface CatalogEntry<
   /** Payload fields whose values, joined with ':', form the dedupe key. */
   readonly idempotencyKey: readonly string[];
   readonly notes: string;
-  readonly orderingKey: OrderingKey;
   readonly versions: V;
   /** The highest key of `versions` (spelled out so `PayloadOf` can name it at type level). */
   readonly latest: keyof V & string;
@@ -46,10 +43,7 @@ type KeyField<E extends CatalogEntry> = {
 
 /** Declares one catalog row; the type parameters reject a key field the payload does not carry. */
 export function defineEvent<const E extends CatalogEntry>(
-  entry: E & {
-    readonly idempotencyKey: readonly KeyField<E>[];
-    readonly orderingKey: keyof LatestPayload<E>;
-  },
+  entry: E & { readonly idempotencyKey: readonly KeyField<E>[] },
 ): E {
   return entry;
 }

@@ -1,5 +1,7 @@
 import { catalog, type EventType, type PayloadOf } from './catalog';
+import type { CatalogEntry } from './catalog-entry';
 import { ContractError } from './contract-error';
+import { canonicalTimestamp, isRfc3339Utc } from './formats';
 import { parseVersion } from './version';
 
 /** Majors of an event type the catalog has a schema for, ascending. */
@@ -17,12 +19,28 @@ export function latestVersion(eventType: EventType): string {
   return catalog[eventType].latest;
 }
 
-/** The values of the catalog idempotency key fields, in catalog order. */
+/** Key fields whose latest schema is an RFC 3339 date-time, per event type. */
+const TIMESTAMP_KEY_FIELDS = new Map(
+  Object.values(catalog as { readonly [type: string]: CatalogEntry }).map((entry) => {
+    const properties = entry.versions[entry.latest]?.properties ?? {};
+    const fields = entry.idempotencyKey.filter((field) => {
+      const schema = properties[field] as { type?: unknown; format?: unknown } | undefined;
+      return schema?.type === 'string' && schema.format === 'date-time';
+    });
+    return [entry.eventType, new Set(fields)];
+  }),
+);
+
+/**
+ * The values of the catalog idempotency key fields, in catalog order; date-time fields in
+ * their canonical spelling (canonicalTimestamp), so `...00Z` and `...00.000Z` make one key.
+ */
 export function idempotencyKeyParts<T extends EventType>(
   eventType: T,
   payload: PayloadOf<T>,
 ): string[] {
   const values = payload as Record<string, unknown>;
+  const timestamps = TIMESTAMP_KEY_FIELDS.get(eventType);
   return catalog[eventType].idempotencyKey.map((field) => {
     const value = values[field];
     // Guards untyped callers: an empty part would merge unrelated events into one dedupe record.
@@ -31,20 +49,20 @@ export function idempotencyKeyParts<T extends EventType>(
         { path: `/payload/${field}`, message: `idempotency key field ${field} is missing` },
       ]);
     }
-    return value;
+    if (!timestamps?.has(field)) return value;
+    if (!isRfc3339Utc(value)) {
+      throw new ContractError('payload_invalid', [
+        {
+          path: `/payload/${field}`,
+          message: `idempotency key field ${field} is not an RFC 3339 UTC timestamp`,
+        },
+      ]);
+    }
+    return canonicalTimestamp(value);
   });
 }
 
 /** The catalog idempotency key as the table writes it: the parts joined with ':'. */
 export function idempotencyKeyOf<T extends EventType>(eventType: T, payload: PayloadOf<T>): string {
   return idempotencyKeyParts(eventType, payload).join(':');
-}
-
-/** The Pub/Sub ordering key, or undefined when the payload does not carry it (publish unordered). */
-export function orderingKeyOf<T extends EventType>(
-  eventType: T,
-  payload: PayloadOf<T>,
-): string | undefined {
-  const value = (payload as Record<string, unknown>)[catalog[eventType].orderingKey];
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }

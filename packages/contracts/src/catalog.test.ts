@@ -161,14 +161,9 @@ describe('catalog matches EVENTS.md', () => {
 });
 
 describe('catalog invariants', () => {
-  // DOMAIN.md: allocation_id for provisioning, user_id for billing and payments. The one
-  // exception, force_release_requested, names a user's allocations and has no allocation_id.
-  it.each(entries)('%s has the ordering key of its domain', (eventType, entry) => {
-    const perUser =
-      !eventType.startsWith('gpuaas.provisioning.') ||
-      eventType === 'gpuaas.provisioning.force_release_requested';
-    expect(entry.orderingKey).toBe(perUser ? 'user_id' : 'allocation_id');
-    expect(entry.versions[entry.latest]?.properties).toHaveProperty(entry.orderingKey);
+  // Events go out unordered (see README): no ordering key is declared or exported.
+  it.each(entries)('%s declares no ordering key', (_eventType, entry) => {
+    expect(Object.keys(entry)).not.toContain('orderingKey');
   });
 
   it.each(entries)('%s: latest is the highest version', (_eventType, entry) => {
@@ -229,7 +224,6 @@ describe('catalog types', () => {
       consumers: ['ops'],
       consumerLabels: ['Ops'],
       notes: '',
-      orderingKey: 'user_id',
       versions: { '1.0': Payload },
       latest: '1.0',
     } as const;

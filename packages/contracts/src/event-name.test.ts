@@ -29,6 +29,23 @@ describe('isValidEventName', () => {
     expect(isValidEventName(name)).toBe(false);
   });
 
+  it('judges like EVENT_NAME_PATTERN (the exported rule) on every short string', () => {
+    // Every string up to five characters over an alphabet that hits each branch of the rule.
+    const alphabet = ['a', 'z', '0', '_', '.', 'A', '-', ' '];
+    let strings = [''];
+    for (let length = 1; length <= 5; length += 1) {
+      strings = [
+        ...strings,
+        ...strings
+          .filter((s) => s.length === length - 1)
+          .flatMap((s) => alphabet.map((c) => s + c)),
+      ];
+    }
+    const disagreements = strings.filter((s) => isValidEventName(s) !== EVENT_NAME_PATTERN.test(s));
+    expect(disagreements).toEqual([]);
+    expect(strings.filter((s) => isValidEventName(s)).length).toBeGreaterThan(0);
+  });
+
   it.each(EVENT_TYPES)('catalog event %s follows the naming rule', (eventType) => {
     expect(eventType).toMatch(EVENT_NAME_PATTERN);
   });

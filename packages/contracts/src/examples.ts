@@ -1,4 +1,5 @@
 import type { EventType, PayloadOf } from './catalog';
+import { usageEventId } from './payloads/billing-usage-metered';
 
 const allocationId = 'alloc_01JD8X5ZQ4M2V7K9T3N6P1R8WB';
 const userId = 'user_7f3c2a91';
@@ -29,7 +30,7 @@ export const examples: { [T in EventType]: PayloadOf<T> } = {
     price_id: 'price_h100_ondemand_2026q1',
     rate_micros_per_gpu_hour: 2_490_000,
     currency: 'USD',
-    started_at: '2026-01-15T09:31:12.480Z',
+    started_at: '2026-01-15T09:31:12.483Z',
   },
   'gpuaas.provisioning.failed': {
     allocation_id: allocationId,
@@ -62,7 +63,7 @@ export const examples: { [T in EventType]: PayloadOf<T> } = {
     allocation_id: allocationId,
     user_id: userId,
     provider_instance_id: 'sim-i-0a7c3e9f21',
-    started_at: '2026-01-15T09:31:12.480Z',
+    started_at: '2026-01-15T09:31:12.483Z',
     released_at: '2026-01-15T12:00:41.002Z',
     billable_seconds: 8969,
     release_reason: 'user_requested',
@@ -105,15 +106,15 @@ export const examples: { [T in EventType]: PayloadOf<T> } = {
     active_allocation_ids: [allocationId],
   },
   'platform.billing.usage.metered': {
-    usage_event_id: `${allocationId}:2026-01-15T09:31:12.480Z`,
+    usage_event_id: usageEventId(allocationId, '2026-01-15T09:31:12.483Z'),
     user_id: userId,
     product_code: 'gpu',
     resource_id: allocationId,
     sku: 'nvidia-h100-80gb',
     unit: 'gpu_second',
     quantity: 120,
-    interval_start: '2026-01-15T09:31:12.480Z',
-    interval_end: '2026-01-15T09:32:12.480Z',
+    interval_start: '2026-01-15T09:31:12.483Z',
+    interval_end: '2026-01-15T09:32:12.483Z',
     is_final: false,
     dimensions: { region: 'us-central1', provider: 'simulated' },
   },

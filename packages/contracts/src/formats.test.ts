@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isRfc3339Utc, isUuid } from './formats';
+import { ContractError } from './contract-error';
+import { canonicalTimestamp, isRfc3339Utc, isUuid } from './formats';
 
 describe('isUuid', () => {
   it.each(['0f8fad5b-d9cb-469f-a165-70867728950e', '0F8FAD5B-D9CB-469F-A165-70867728950E'])(
@@ -48,4 +49,32 @@ describe('isRfc3339Utc', () => {
     ['epoch millis', '1768469400000'],
     ['words', 'yesterday'],
   ])('rejects %s', (_why, value) => expect(isRfc3339Utc(value)).toBe(false));
+});
+
+describe('canonicalTimestamp', () => {
+  it.each([
+    ['2026-01-15T09:30:00Z', '2026-01-15T09:30:00Z'],
+    ['2026-01-15T09:30:00.0Z', '2026-01-15T09:30:00Z'],
+    ['2026-01-15T09:30:00.000Z', '2026-01-15T09:30:00Z'],
+    ['2026-01-15T09:30:00.000000000Z', '2026-01-15T09:30:00Z'],
+    ['2026-01-15T09:30:00.500Z', '2026-01-15T09:30:00.5Z'],
+    ['2026-01-15T09:30:00.120Z', '2026-01-15T09:30:00.12Z'],
+    ['2026-01-15T09:30:00.100200300Z', '2026-01-15T09:30:00.1002003Z'],
+    ['2026-01-15T09:30:00.123456789Z', '2026-01-15T09:30:00.123456789Z'],
+    ['2026-01-15T09:30:00.000000001Z', '2026-01-15T09:30:00.000000001Z'],
+  ])('%s -> %s', (text, canonical) => {
+    expect(canonicalTimestamp(text)).toBe(canonical);
+    expect(canonicalTimestamp(canonical)).toBe(canonical);
+  });
+
+  it.each([
+    ['an offset (the contract accepts Z only)', '2026-01-15T10:30:00+01:00'],
+    ['no zone', '2026-01-15T09:30:00'],
+    ['Feb 30', '2026-02-30T00:00:00Z'],
+    ['an empty string', ''],
+    ['ten fraction digits', '2026-01-15T09:30:00.0000000000Z'],
+    ['a 4 MB fraction', `2026-01-15T09:30:00.${'0'.repeat(4_000_000)}Z`],
+  ])('refuses %s', (_why, text) => {
+    expect(() => canonicalTimestamp(text)).toThrow(ContractError);
+  });
 });

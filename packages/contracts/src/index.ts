@@ -8,13 +8,12 @@ export {
 } from './bus-names';
 export type { Catalog, EventType, PayloadOf, PayloadOfVersion } from './catalog';
 export { catalog, EVENT_TYPES, isEventType } from './catalog';
-export type { CatalogEntry, OrderingKey, PayloadVersions, Upcaster } from './catalog-entry';
+export type { CatalogEntry, PayloadVersions, Upcaster } from './catalog-entry';
 export { defineEvent } from './catalog-entry';
 export {
   idempotencyKeyOf,
   idempotencyKeyParts,
   latestVersion,
-  orderingKeyOf,
   supportedMajors,
 } from './catalog-queries';
 export { checkCompat } from './compat/check-compat';
@@ -29,13 +28,24 @@ export { EVENT_NAME_PATTERN, isValidEventName } from './event-name';
 export type { AnyEvent, EventOf } from './event-of';
 export { isEventOf } from './event-of';
 export { examples } from './examples';
-export { formats, isRfc3339Utc, isUuid } from './formats';
+export { canonicalTimestamp, formats, isRfc3339Utc, isUuid } from './formats';
 export type { SchemaFileSet } from './json-schema/schema-files';
 export { buildSchemaFiles, eventSchemaFile } from './json-schema/schema-files';
-export type { ParseEnvelope, ParseEnvelopeOptions, ParseResult } from './parse-envelope';
+export type {
+  ParseEnvelope,
+  ParseEnvelopeOptions,
+  ParseResult,
+  SentPayload,
+} from './parse-envelope';
 export { createEnvelopeParser, parseEnvelope } from './parse-envelope';
 export type { ConsumerName, ProducerName } from './participants';
 export { CONSUMERS, PRODUCERS } from './participants';
+export type { PayloadFingerprint } from './payload-fingerprint';
+export {
+  createPayloadFingerprint,
+  MAX_FINGERPRINT_DEPTH,
+  payloadFingerprint,
+} from './payload-fingerprint';
 export * from './payloads/index';
 export {
   Count,

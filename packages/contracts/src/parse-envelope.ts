@@ -13,9 +13,21 @@ import {
   type ValidatorRegistry,
 } from './validators';
 
+/** The version and payload as published, before an upcaster rewrote them. */
+export interface SentPayload {
+  version: string;
+  payload: unknown;
+}
+
 export type ParseResult<T extends string = EventType> =
-  // biome-ignore lint/suspicious/noExplicitAny: the payload type depends on event_type; narrow with EventOf
-  { ok: true; event: Envelope<any> & { event_type: T } } | { ok: false; error: ContractError };
+  | {
+      ok: true;
+      // biome-ignore lint/suspicious/noExplicitAny: the payload type depends on event_type; narrow with EventOf
+      event: Envelope<any> & { event_type: T };
+      /** Set only when an upcaster ran: what payloadFingerprint must hash (not `event`). */
+      sent?: SentPayload;
+    }
+  | { ok: false; error: ContractError };
 
 export interface ParseEnvelopeOptions<T extends string = EventType> {
   /** Majors this consumer handles, per event type; default: every major in the catalog. */
@@ -103,7 +115,7 @@ function parserOver<T extends string>(events: ValidatorRegistry): ParseEnvelope<
       ]);
     }
     const event = { ...value, version: latest.version, payload } as Envelope & { event_type: T };
-    return { ok: true, event };
+    return { ok: true, event, sent: { version: value.version, payload: value.payload } };
   }
 
   return function parseEnvelope(data, options) {

@@ -28,7 +28,6 @@ const row = {
   consumerLabels: ['Ops'],
   idempotencyKey: ['order_id'],
   notes: 'test only',
-  orderingKey: 'user_id',
   versions: { '1.0': OrderPlacedV1, '1.1': OrderPlacedV1_1, '2.0': OrderPlacedV2 },
   latest: '2.0',
 } as const;
@@ -118,7 +117,11 @@ describe('parseEnvelope with upcasters (dual-consume window)', () => {
     'upcasts %s for a consumer that accepts only major 2',
     (version) => {
       const result = parse(message(version, { ...v1, note: 'x' }), onlyV2);
-      expect(result).toEqual({ ok: true, event: message('2.0', v2) });
+      expect(result).toEqual({
+        ok: true,
+        event: message('2.0', v2),
+        sent: { version, payload: { ...v1, note: 'x' } },
+      });
     },
   );
 

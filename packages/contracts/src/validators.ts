@@ -1,8 +1,9 @@
-import type { TObject } from '@sinclair/typebox';
+import { FormatRegistry, type TObject, Type } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import type { CatalogEntry } from './catalog-entry';
 import type { ContractIssue } from './contract-error';
 import { Envelope, eventSchema } from './envelope';
+import { isValidEventName } from './event-name';
 import { compareVersions, parseVersion } from './version';
 
 export interface CompiledVersion {
@@ -24,7 +25,17 @@ export interface CompiledEvent {
 
 export type ValidatorRegistry = ReadonlyMap<string, CompiledEvent>;
 
-export const envelopeCheck: TypeCheck<typeof Envelope> = TypeCompiler.Compile(Envelope);
+FormatRegistry.Set('event-name', isValidEventName);
+
+// The exported envelope keeps its `pattern`; compiled, TypeBox would run it as a regex that
+// overflows V8's stack on a multi-megabyte event_type, so here the same rule runs as a scan.
+const EnvelopeChecked = Type.Object(
+  { ...Envelope.properties, event_type: Type.String({ format: 'event-name' }) },
+  { additionalProperties: false },
+);
+
+export const envelopeCheck: TypeCheck<typeof EnvelopeChecked> =
+  TypeCompiler.Compile(EnvelopeChecked);
 
 /** Compiles every version of every event once; call at module load, never per message. */
 export function compileCatalog(catalog: {

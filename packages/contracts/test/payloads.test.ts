@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { catalog, type EventType } from '../src/catalog';
 import { idempotencyKeyOf, idempotencyKeyParts } from '../src/catalog-queries';
 import { examples } from '../src/examples';
+import { usageEventId } from '../src/payloads/index';
 import { validatePayload } from '../src/validate-payload';
 import {
   badFormatCases,
   eventTypes,
   type FieldCase,
   fractionCases,
+  payloadSchemaOf,
   requiredFieldCases,
   withField,
   wrongTypeCases,
@@ -89,14 +91,14 @@ describe('payload schemas', () => {
 });
 
 describe('idempotencyKeyOf', () => {
-  // EVENTS.md "Idempotency Key" column, as the composition of the example's values.
+  // EVENTS.md "Idempotency Key" column, as the composition of the example's values; date-time
+  // parts in their canonical spelling (trailing fraction zeros trimmed).
   const p = examples;
+  const allocation = p['gpuaas.provisioning.requested'].allocation_id;
+  const user = p['platform.billing.balance_depleted'].user_id;
   it.each([
-    ['gpuaas.provisioning.requested', p['gpuaas.provisioning.requested'].allocation_id],
-    [
-      'gpuaas.provisioning.active',
-      `${p['gpuaas.provisioning.active'].allocation_id}:${p['gpuaas.provisioning.active'].started_at}`,
-    ],
+    ['gpuaas.provisioning.requested', allocation],
+    ['gpuaas.provisioning.active', `${allocation}:2026-01-15T09:31:12.483Z`],
     [
       'gpuaas.provisioning.failed',
       `${p['gpuaas.provisioning.failed'].allocation_id}:${p['gpuaas.provisioning.failed'].reason_hash}`,
@@ -109,26 +111,12 @@ describe('idempotencyKeyOf', () => {
       'gpuaas.provisioning.releasing.requested',
       p['gpuaas.provisioning.releasing.requested'].allocation_id,
     ],
-    [
-      'gpuaas.provisioning.releasing.completed',
-      `${p['gpuaas.provisioning.releasing.completed'].allocation_id}:${p['gpuaas.provisioning.releasing.completed'].released_at}`,
-    ],
-    [
-      'gpuaas.provisioning.release_failed',
-      `${p['gpuaas.provisioning.release_failed'].allocation_id}:${p['gpuaas.provisioning.release_failed'].failed_at}`,
-    ],
-    [
-      'platform.billing.low_balance_warning',
-      `${p['platform.billing.low_balance_warning'].user_id}:${p['platform.billing.low_balance_warning'].threshold_window}`,
-    ],
-    [
-      'platform.billing.auto_release_pending',
-      `${p['platform.billing.auto_release_pending'].user_id}:${p['platform.billing.auto_release_pending'].projected_depletion_at}`,
-    ],
-    [
-      'platform.billing.balance_depleted',
-      `${p['platform.billing.balance_depleted'].user_id}:${p['platform.billing.balance_depleted'].depleted_at}`,
-    ],
+    ['gpuaas.provisioning.releasing.completed', `${allocation}:2026-01-15T12:00:41.002Z`],
+    ['gpuaas.provisioning.release_failed', `${allocation}:2026-01-15T12:15:01Z`],
+    // threshold_window is an episode id, not a date-time field: kept as sent.
+    ['platform.billing.low_balance_warning', `${user}:2026-01-15T16:45:00.000Z`],
+    ['platform.billing.auto_release_pending', `${user}:2026-01-15T17:59:00Z`],
+    ['platform.billing.balance_depleted', `${user}:2026-01-15T18:02:00Z`],
     ['platform.billing.usage.metered', p['platform.billing.usage.metered'].usage_event_id],
     ['platform.payments.balance_credited', p['platform.payments.balance_credited'].stripe_event_id],
     [
@@ -143,7 +131,7 @@ describe('idempotencyKeyOf', () => {
     const active = examples['gpuaas.provisioning.active'];
     expect(idempotencyKeyParts('gpuaas.provisioning.active', active)).toEqual([
       active.allocation_id,
-      active.started_at,
+      '2026-01-15T09:31:12.483Z',
     ]);
     const usage = examples['platform.billing.usage.metered'];
     expect(idempotencyKeyParts('platform.billing.usage.metered', usage)).toEqual([
@@ -151,15 +139,101 @@ describe('idempotencyKeyOf', () => {
     ]);
   });
 
-  it('usage_event_id is resource_id:interval_start in the example', () => {
+  it('usage_event_id is resource_id:interval_start, canonical, in the example', () => {
     const usage = examples['platform.billing.usage.metered'];
-    expect(usage.usage_event_id).toBe(`${usage.resource_id}:${usage.interval_start}`);
+    expect(usage.usage_event_id).toBe(`${usage.resource_id}:2026-01-15T09:31:12.483Z`);
+    expect(usageEventId(usage.resource_id, usage.interval_start)).toBe(usage.usage_event_id);
+  });
+
+  it('refuses a date-time key part that is not a timestamp (untyped callers)', () => {
+    const payload = withField('gpuaas.provisioning.active', 'started_at', 'yesterday');
+    expect(() => idempotencyKeyOf('gpuaas.provisioning.active', payload as never)).toThrow(
+      expect.objectContaining({ code: 'payload_invalid' }),
+    );
   });
 
   it('refuses a payload without its key fields (untyped callers)', () => {
     const payload = withField('gpuaas.provisioning.active', 'started_at', undefined);
     expect(() => idempotencyKeyOf('gpuaas.provisioning.active', payload as never)).toThrow(
       expect.objectContaining({ code: 'payload_invalid' }),
+    );
+  });
+});
+
+describe('idempotency keys over timestamps', () => {
+  const active = examples['gpuaas.provisioning.active'];
+  const activeAt = (started_at: string) =>
+    idempotencyKeyOf('gpuaas.provisioning.active', { ...active, started_at });
+
+  it('give one key for every spelling of the same instant', () => {
+    const keys = new Set(
+      [
+        '2026-01-15T09:31:12Z',
+        '2026-01-15T09:31:12.0Z',
+        '2026-01-15T09:31:12.000Z',
+        '2026-01-15T09:31:12.000000000Z',
+      ].map(activeAt),
+    );
+    expect([...keys]).toEqual([`${active.allocation_id}:2026-01-15T09:31:12Z`]);
+    expect(activeAt('2026-01-15T09:31:12.500Z')).toBe(activeAt('2026-01-15T09:31:12.5Z'));
+  });
+
+  it('keep sub-millisecond digits exactly', () => {
+    expect(activeAt('2026-01-15T09:31:12.123456789Z')).toBe(
+      `${active.allocation_id}:2026-01-15T09:31:12.123456789Z`,
+    );
+    expect(activeAt('2026-01-15T09:31:12.1234560Z')).toBe(
+      `${active.allocation_id}:2026-01-15T09:31:12.123456Z`,
+    );
+    expect(activeAt('2026-01-15T09:31:12.123456Z')).not.toBe(activeAt('2026-01-15T09:31:12.123Z'));
+    expect(activeAt('2026-01-15T09:31:12.000001Z')).not.toBe(activeAt('2026-01-15T09:31:12Z'));
+  });
+
+  // Every event whose key has a date-time field, as its latest schema says.
+  const timestampKeys = eventTypes.flatMap((eventType) => {
+    const schema = payloadSchemaOf(eventType);
+    return catalog[eventType].idempotencyKey
+      .filter((field) => schema.properties[field]?.format === 'date-time')
+      .map((field) => [eventType, field] as const);
+  });
+
+  it('cover every date-time key field of the catalog', () => {
+    expect(timestampKeys.map(([eventType, field]) => `${eventType}.${field}`).sort()).toEqual([
+      'gpuaas.provisioning.active.started_at',
+      'gpuaas.provisioning.release_failed.failed_at',
+      'gpuaas.provisioning.releasing.completed.released_at',
+      'platform.billing.auto_release_pending.projected_depletion_at',
+      'platform.billing.balance_depleted.depleted_at',
+    ]);
+  });
+
+  it.each(timestampKeys)('%s: %s is canonical in the key', (eventType, field) => {
+    const key = (at: string) =>
+      idempotencyKeyParts(eventType, withField(eventType, field, at) as never);
+    expect(key('2026-01-15T18:02:00.000Z')).toEqual(key('2026-01-15T18:02:00Z'));
+    expect(key('2026-01-15T18:02:00.000Z')).toContain('2026-01-15T18:02:00Z');
+  });
+
+  it('leave non-timestamp parts as sent, even when they spell a time', () => {
+    const usage = examples['platform.billing.usage.metered'];
+    const composite = `${usage.resource_id}:2026-01-15T09:31:12.480Z`;
+    expect(
+      idempotencyKeyOf('platform.billing.usage.metered', { ...usage, usage_event_id: composite }),
+    ).toBe(composite);
+    const warning = examples['platform.billing.low_balance_warning'];
+    expect(idempotencyKeyParts('platform.billing.low_balance_warning', warning)).toEqual([
+      warning.user_id,
+      '2026-01-15T16:45:00.000Z',
+    ]);
+    expect(idempotencyKeyParts('gpuaas.provisioning.active', active)[0]).toBe(active.allocation_id);
+  });
+
+  it('collapse a re-emitted usage interval spelled differently (usageEventId)', () => {
+    expect(usageEventId('alloc_1', '2026-01-15T09:31:00Z')).toBe(
+      usageEventId('alloc_1', '2026-01-15T09:31:00.000Z'),
+    );
+    expect(usageEventId('alloc_1', '2026-01-15T09:31:00.000Z')).toBe(
+      'alloc_1:2026-01-15T09:31:00Z',
     );
   });
 });

@@ -1,4 +1,4 @@
-import { type TObject, Type } from '@sinclair/typebox';
+import { type TObject, type TSchema, Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../catalog';
 import type { CatalogEntry } from '../catalog-entry';
@@ -27,7 +27,6 @@ function files(
     consumerLabels: ['Ops'],
     idempotencyKey,
     notes: '',
-    orderingKey: 'user_id',
     versions,
     latest,
   };
@@ -81,6 +80,29 @@ describe('checkCompat', () => {
     expect(kinds(published, current)).toEqual([
       { kind: 'field_removed', path: 'schemas/test.order.placed/1.2.json#/payload/amount' },
       { kind: 'field_removed', path: 'schemas/test.order.placed/1.2.json#/payload/note' },
+    ]);
+  });
+
+  it('fails a new minor that retypes a tuple item, opens a closed object or requires an undeclared field', () => {
+    const shaped = (pair: TSchema, limits: TObject) =>
+      Type.Object({ ...V1_0.properties, pair: Type.Tuple([Type.String(), pair]), limits });
+    const closed = Type.Object({ max: Type.Integer() }, { additionalProperties: false });
+    const before = shaped(Type.Integer(), closed);
+    const after = shaped(Type.String(), Type.Object({ max: Type.Integer() }));
+    const undeclared = { ...before, required: [...(before.required ?? []), 'ghost'] };
+    const findings = kinds(
+      files({ '1.0': before }),
+      files({ '1.0': before, '1.1': after, '1.2': undeclared }),
+    );
+    expect(findings).toEqual([
+      { kind: 'type_changed', path: `${FILE_1_1}#/payload/pair/1` },
+      { kind: 'additional_properties_loosened', path: `${FILE_1_1}#/payload/limits` },
+      { kind: 'type_changed', path: 'schemas/test.order.placed/1.2.json#/payload/pair/1' },
+      {
+        kind: 'additional_properties_tightened',
+        path: 'schemas/test.order.placed/1.2.json#/payload/limits',
+      },
+      { kind: 'required_field_added', path: 'schemas/test.order.placed/1.2.json#/payload/ghost' },
     ]);
   });
 

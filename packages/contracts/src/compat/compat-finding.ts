@@ -12,6 +12,7 @@ export type CompatFindingKind =
   | 'pattern_changed'
   | 'constraint_changed'
   | 'additional_properties_tightened'
+  | 'additional_properties_loosened'
   | 'field_added_to_closed_object'
   | 'keyword_changed'
   // rules over the committed snapshots (checkCompat)
@@ -19,7 +20,7 @@ export type CompatFindingKind =
   | 'version_removed'
   | 'idempotency_key_changed';
 
-/** One incompatibility; `path` points at the data (`/payload/gpu_count`, `/*` for array items). */
+/** One incompatibility; `path` points at the data (`/payload/gpu_count`, `/*` for list items, `/0` for a tuple's first). */
 export interface CompatFinding {
   path: string;
   kind: CompatFindingKind;

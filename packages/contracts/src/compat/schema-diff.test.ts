@@ -20,6 +20,8 @@ const base: Json = JSON.parse(
       tags: Type.Array(Type.String()),
       dims: Type.Optional(Type.Record(Type.String(), Type.String())),
       until: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+      pair: Type.Tuple([Type.String(), Type.Integer()]),
+      limits: Type.Object({ max: Type.Integer() }, { additionalProperties: false }),
     }),
   ),
 );
@@ -103,6 +105,38 @@ describe('diffSchemas finds what a new minor may not do', () => {
       },
       'type_changed',
       '/dims/*',
+    ],
+    [
+      'a tuple item retyped',
+      (s) => {
+        s.properties.pair.items[1] = { type: 'string' };
+      },
+      'type_changed',
+      '/pair/1',
+    ],
+    [
+      'a tuple item constrained',
+      (s) => {
+        s.properties.pair.items[0].minLength = 1;
+      },
+      'constraint_changed',
+      '/pair/0',
+    ],
+    [
+      'a tuple turned into a list',
+      (s) => {
+        s.properties.pair.items = { type: 'string' };
+      },
+      'type_changed',
+      '/pair',
+    ],
+    [
+      'a tuple item added',
+      (s) => {
+        s.properties.pair.items.push({ type: 'boolean' });
+      },
+      'type_changed',
+      '/pair/2',
     ],
     ['an enum value removed', (s) => s.properties.status.anyOf.pop(), 'enum_narrowed', '/status'],
     [
@@ -232,6 +266,34 @@ describe('diffSchemas finds what a new minor may not do', () => {
       '/dims',
     ],
     [
+      'a nested closed object opened',
+      (s) => {
+        delete s.properties.limits.additionalProperties;
+      },
+      'additional_properties_loosened',
+      '/limits',
+    ],
+    [
+      'a nested closed object given an additionalProperties schema',
+      (s) => {
+        s.properties.limits.additionalProperties = { type: 'string' };
+      },
+      'additional_properties_loosened',
+      '/limits',
+    ],
+    [
+      'a required name with no property schema',
+      (s) => s.required.push('ghost'),
+      'required_field_added',
+      '/ghost',
+    ],
+    [
+      'a nested required name with no property schema',
+      (s) => s.properties.limits.required.push('ghost'),
+      'required_field_added',
+      '/limits/ghost',
+    ],
+    [
       'an unhandled keyword added',
       (s) => {
         s.properties.id.not = { const: '' };
@@ -256,6 +318,27 @@ describe('diffSchemas finds what a new minor may not do', () => {
     expect(diffSchemas(closed, extended)).toEqual([
       expect.objectContaining({ kind: 'field_added_to_closed_object', path: '/extra' }),
     ]);
+  });
+
+  it('a closed top-level object opened', () => {
+    const closed = variant((s) => {
+      s.additionalProperties = false;
+    });
+    expect(diffSchemas(closed, base)).toEqual([
+      expect.objectContaining({ kind: 'additional_properties_loosened', path: '' }),
+    ]);
+  });
+
+  it('a tuple item retyped in the prefixItems form', () => {
+    const tuple = (second: Json): Json => ({
+      type: 'object',
+      properties: { pair: { type: 'array', prefixItems: [{ type: 'string' }, second] } },
+      required: ['pair'],
+    });
+    expect(diffSchemas(tuple({ type: 'integer' }), tuple({ type: 'string' }))).toEqual([
+      expect.objectContaining({ kind: 'type_changed', path: '/pair/1' }),
+    ]);
+    expect(diffSchemas(tuple({ type: 'integer' }), tuple({ type: 'integer' }))).toEqual([]);
   });
 
   it('reports details a reader can act on', () => {

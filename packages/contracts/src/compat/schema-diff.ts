@@ -44,6 +44,7 @@ const HANDLED = new Set<string>([
   'additionalProperties',
   'patternProperties',
   'items',
+  'prefixItems',
 ]);
 
 function asSchema(value: unknown): Schema {
@@ -168,9 +169,7 @@ function diffNode(prev: Schema, next: Schema, path: string, out: CompatFinding[]
 
   diffObject(prev, next, path, out);
 
-  if (prev.items !== undefined || next.items !== undefined) {
-    diffNode(asSchema(prev.items), asSchema(next.items), `${path}/*`, out);
-  }
+  diffItems(prev, next, path, out);
 
   const keywords = new Set([...Object.keys(prev), ...Object.keys(next)]);
   for (const keyword of keywords) {
@@ -185,6 +184,50 @@ function diffNode(prev: Schema, next: Schema, path: string, out: CompatFinding[]
   }
 }
 
+/** Item schemas by position: draft-07 `items: [...]` (what TypeBox exports) or 2020-12 `prefixItems`. */
+function tupleOf(schema: Schema): unknown[] | undefined {
+  if (Array.isArray(schema.prefixItems)) return schema.prefixItems;
+  return Array.isArray(schema.items) ? schema.items : undefined;
+}
+
+function diffItems(prev: Schema, next: Schema, path: string, out: CompatFinding[]): void {
+  const prevTuple = tupleOf(prev);
+  const nextTuple = tupleOf(next);
+  if (prevTuple === undefined && nextTuple !== undefined) {
+    out.push({ path, kind: 'type_changed', detail: 'list -> tuple' });
+    return;
+  }
+  if (prevTuple !== undefined && nextTuple === undefined) {
+    out.push({ path, kind: 'type_changed', detail: 'tuple -> list' });
+    return;
+  }
+  if (prevTuple !== undefined && nextTuple !== undefined) {
+    for (let i = 0; i < Math.max(prevTuple.length, nextTuple.length); i += 1) {
+      const at = `${path}/${i}`;
+      if (i < prevTuple.length && i < nextTuple.length) {
+        diffNode(asSchema(prevTuple[i]), asSchema(nextTuple[i]), at, out);
+      } else {
+        const change = i < prevTuple.length ? 'removed' : 'added';
+        out.push({ path: at, kind: 'type_changed', detail: `tuple item ${i} ${change}` });
+      }
+    }
+  }
+  // The schema of every item of a list, or of the items after a prefixItems tuple.
+  const prevRest = Array.isArray(prev.items) ? undefined : prev.items;
+  const nextRest = Array.isArray(next.items) ? undefined : next.items;
+  if (typeof prevRest === 'boolean' || typeof nextRest === 'boolean') {
+    if (prevRest !== nextRest) {
+      out.push({
+        path,
+        kind: 'keyword_changed',
+        detail: `items ${show(prevRest)} -> ${show(nextRest)}`,
+      });
+    }
+  } else if (prevRest !== undefined || nextRest !== undefined) {
+    diffNode(asSchema(prevRest), asSchema(nextRest), `${path}/*`, out);
+  }
+}
+
 function diffObject(prev: Schema, next: Schema, path: string, out: CompatFinding[]): void {
   const prevProps = asSchema(prev.properties);
   const nextProps = asSchema(next.properties);
@@ -194,7 +237,7 @@ function diffObject(prev: Schema, next: Schema, path: string, out: CompatFinding
 
   for (const [name, schema] of Object.entries(prevProps)) {
     const at = `${path}/${name}`;
-    if (!(name in nextProps)) {
+    if (!Object.hasOwn(nextProps, name)) {
       out.push({ path: at, kind: 'field_removed', detail: `${name} is gone` });
       continue;
     }
@@ -207,7 +250,7 @@ function diffObject(prev: Schema, next: Schema, path: string, out: CompatFinding
     diffNode(asSchema(schema), asSchema(nextProps[name]), at, out);
   }
   for (const name of Object.keys(nextProps)) {
-    if (name in prevProps) continue;
+    if (Object.hasOwn(prevProps, name)) continue;
     const at = `${path}/${name}`;
     if (nextRequired.has(name)) {
       out.push({
@@ -224,7 +267,26 @@ function diffObject(prev: Schema, next: Schema, path: string, out: CompatFinding
     }
   }
 
-  if (!closed && next.additionalProperties === false) {
+  // A required name with no property schema: any value passes, but it must be sent.
+  for (const name of nextRequired) {
+    if (typeof name !== 'string' || Object.hasOwn(nextProps, name) || prevRequired.has(name)) {
+      continue;
+    }
+    out.push({
+      path: `${path}/${name}`,
+      kind: 'required_field_added',
+      detail: `older producers do not send ${name} (required, with no property schema)`,
+    });
+  }
+
+  if (closed && next.additionalProperties !== false) {
+    // Newer producers may then send fields that consumers of the closed minor reject.
+    out.push({
+      path,
+      kind: 'additional_properties_loosened',
+      detail: 'unknown fields now accepted; older consumers still reject them',
+    });
+  } else if (!closed && next.additionalProperties === false) {
     out.push({
       path,
       kind: 'additional_properties_tightened',

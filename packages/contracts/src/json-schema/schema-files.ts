@@ -35,7 +35,6 @@ function catalogFile(catalog: { readonly [type: string]: CatalogEntry }): unknow
         consumers: entry.consumers,
         consumerLabels: entry.consumerLabels,
         idempotencyKey: entry.idempotencyKey,
-        orderingKey: entry.orderingKey,
         versions,
         latestVersion: entry.latest,
         schemas: Object.fromEntries(versions.map((v) => [v, eventSchemaFile(entry.eventType, v)])),

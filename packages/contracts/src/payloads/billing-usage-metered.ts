@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { canonicalTimestamp } from '../formats';
 import { Identifier } from '../primitives';
 
 /** Product-neutral usage interval; no price here, rating happens in Billing. */
@@ -25,7 +26,10 @@ export type BillingUsageMeteredV1 = Static<typeof BillingUsageMeteredV1>;
 export const BillingUsageMetered = BillingUsageMeteredV1;
 export type BillingUsageMetered = BillingUsageMeteredV1;
 
-/** The usage_event_id a producer must use for an interval. */
+/**
+ * The usage_event_id a producer must use for an interval. The key is this string as sent, so
+ * interval_start goes in canonical (one spelling per instant) or a re-emitted interval bills twice.
+ */
 export function usageEventId(resourceId: string, intervalStart: string): string {
-  return `${resourceId}:${intervalStart}`;
+  return `${resourceId}:${canonicalTimestamp(intervalStart)}`;
 }
