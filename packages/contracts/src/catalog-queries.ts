@@ -49,7 +49,7 @@ export function idempotencyKeyParts<T extends EventType>(
         { path: `/payload/${field}`, message: `idempotency key field ${field} is missing` },
       ]);
     }
-    if (!timestamps?.has(field)) return value;
+    if (!timestamps?.has(field)) return canonicalTimestampSuffix(value);
     if (!isRfc3339Utc(value)) {
       throw new ContractError('payload_invalid', [
         {
@@ -60,6 +60,25 @@ export function idempotencyKeyParts<T extends EventType>(
     }
     return canonicalTimestamp(value);
   });
+}
+
+/** RFC 3339 UTC spellings run from 20 (`…:SSZ`) to about 40 characters (nanoseconds). */
+const SHORTEST_TIMESTAMP = 20;
+const LONGEST_TIMESTAMP = 40;
+
+/**
+ * A composite id whose last part is a timestamp (`usage_event_id = <resource_id>:<interval_start>`,
+ * an episode id that is a transition time) gets that timestamp in canonical form, so a producer's
+ * `…00.000Z` and another's `…00Z` are one key. Anything else is returned as it is.
+ */
+function canonicalTimestampSuffix(value: string): string {
+  const earliest = Math.max(0, value.length - LONGEST_TIMESTAMP);
+  for (let start = value.length - SHORTEST_TIMESTAMP; start >= earliest; start--) {
+    if (start > 0 && value[start - 1] !== ':') continue;
+    const tail = value.slice(start);
+    if (isRfc3339Utc(tail)) return `${value.slice(0, start)}${canonicalTimestamp(tail)}`;
+  }
+  return value;
 }
 
 /** The catalog idempotency key as the table writes it: the parts joined with ':'. */

@@ -113,8 +113,8 @@ describe('idempotencyKeyOf', () => {
     ],
     ['gpuaas.provisioning.releasing.completed', `${allocation}:2026-01-15T12:00:41.002Z`],
     ['gpuaas.provisioning.release_failed', `${allocation}:2026-01-15T12:15:01Z`],
-    // threshold_window is an episode id, not a date-time field: kept as sent.
-    ['platform.billing.low_balance_warning', `${user}:2026-01-15T16:45:00.000Z`],
+    // threshold_window is an episode id that spells a time: canonical too.
+    ['platform.billing.low_balance_warning', `${user}:2026-01-15T16:45:00Z`],
     ['platform.billing.auto_release_pending', `${user}:2026-01-15T17:59:00Z`],
     ['platform.billing.balance_depleted', `${user}:2026-01-15T18:02:00Z`],
     ['platform.billing.usage.metered', p['platform.billing.usage.metered'].usage_event_id],
@@ -214,17 +214,30 @@ describe('idempotency keys over timestamps', () => {
     expect(key('2026-01-15T18:02:00.000Z')).toContain('2026-01-15T18:02:00Z');
   });
 
-  it('leave non-timestamp parts as sent, even when they spell a time', () => {
+  it('write a timestamp that is, or ends, a composite key part canonically', () => {
     const usage = examples['platform.billing.usage.metered'];
-    const composite = `${usage.resource_id}:2026-01-15T09:31:12.480Z`;
-    expect(
-      idempotencyKeyOf('platform.billing.usage.metered', { ...usage, usage_event_id: composite }),
-    ).toBe(composite);
+    const key = (start: string) =>
+      idempotencyKeyOf('platform.billing.usage.metered', {
+        ...usage,
+        usage_event_id: `${usage.resource_id}:${start}`,
+      });
+    // A consumer collapses a re-emitted interval whichever producer spelled it.
+    expect(key('2026-01-15T09:31:12.480Z')).toBe(`${usage.resource_id}:2026-01-15T09:31:12.48Z`);
+    expect(key('2026-01-15T09:31:00.000Z')).toBe(key('2026-01-15T09:31:00Z'));
     const warning = examples['platform.billing.low_balance_warning'];
     expect(idempotencyKeyParts('platform.billing.low_balance_warning', warning)).toEqual([
       warning.user_id,
-      '2026-01-15T16:45:00.000Z',
+      '2026-01-15T16:45:00Z',
     ]);
+  });
+
+  it('leave other parts as sent', () => {
+    const usage = examples['platform.billing.usage.metered'];
+    for (const id of ['alloc-1:2026-13-45T99:00:00Z', 'alloc:2026', 'x2026-01-15T09:31:00.000Z']) {
+      expect(
+        idempotencyKeyOf('platform.billing.usage.metered', { ...usage, usage_event_id: id }),
+      ).toBe(id);
+    }
     expect(idempotencyKeyParts('gpuaas.provisioning.active', active)[0]).toBe(active.allocation_id);
   });
 

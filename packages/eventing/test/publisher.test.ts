@@ -1,22 +1,24 @@
-import { ContractError, examples, type PayloadOf } from '@gpuaas/contracts';
+import { examples, type PayloadOf } from '@gpuaas/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnpublishableEventError } from '../src/errors';
 import { createPublisher } from '../src/publisher';
-import { Harness, type TopicTap } from './harness';
+import { TestBus } from '../src/testing/test-bus';
+import type { TopicTap } from '../src/testing/topic-tap';
 
 const METERED = 'platform.billing.usage.metered';
 
 describe('publisher', () => {
-  let h: Harness;
+  let bus: TestBus;
   let tap: TopicTap;
 
   beforeAll(async () => {
-    h = await Harness.init();
-    tap = await h.tap(METERED);
+    bus = await TestBus.start('evt-pub');
+    tap = await bus.tap(METERED);
   });
-  afterAll(() => h.close());
+  afterAll(() => bus.close());
 
   it('publishes the envelope as data with the attributes that repeat it', async () => {
-    const publisher = createPublisher({ pubsub: h.pubsub, producer: 'provisioning-worker' });
+    const publisher = createPublisher({ pubsub: bus.pubsub, producer: 'provisioning-worker' });
     const payload = examples[METERED];
     const messageId = await publisher.publish(METERED, payload, {
       correlationId: 'corr-1',
@@ -45,15 +47,28 @@ describe('publisher', () => {
     });
   });
 
-  it('throws on an invalid payload before anything is sent', async () => {
-    const publisher = createPublisher({ pubsub: h.pubsub, producer: 'provisioning-worker' });
+  it.each([
+    ['an invalid payload', { ...examples[METERED], quantity: -5 }, '/payload/quantity'],
+    [
+      'an idempotency key over the 1,024-byte attribute limit',
+      { ...examples[METERED], usage_event_id: 'u'.repeat(1100) },
+      'idempotency_key',
+    ],
+    [
+      'data over Pub/Sub’s 10 MB',
+      { ...examples[METERED], dimensions: { notes: 'x'.repeat(10_100_000) } },
+      'limit 10000000',
+    ],
+  ])('refuses %s before anything is sent', async (_name, payload, detail) => {
+    const publisher = createPublisher({ pubsub: bus.pubsub, producer: 'provisioning-worker' });
     const before = tap.received.length;
-    const invalid = { ...examples[METERED], quantity: -5 } as PayloadOf<typeof METERED>;
-    await expect(publisher.publish(METERED, invalid, { correlationId: 'corr-2' })).rejects.toThrow(
-      ContractError,
-    );
+    const refused = publisher.publish(METERED, payload as PayloadOf<typeof METERED>, {
+      correlationId: 'corr-2',
+    });
+    await expect(refused).rejects.toThrow(UnpublishableEventError);
+    await expect(refused).rejects.toThrow(detail);
     await publisher.flush();
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 300));
     expect(tap.received.length).toBe(before);
   });
 });

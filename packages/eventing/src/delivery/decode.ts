@@ -4,11 +4,12 @@ import {
   type EventType,
   idempotencyKeyParts,
   parseEnvelope,
+  payloadFingerprint,
 } from '@gpuaas/contracts';
 import { describeError } from '../describe-error';
 import type { DeadLetterReason } from '../errors';
 import type { DedupeKey } from '../idempotency/dedupe-store';
-import { dedupeRecordId, payloadHash } from '../idempotency/record-key';
+import { dedupeRecordId } from '../idempotency/record-key';
 import type { AnySubscription } from '../subscription';
 import { decodeBase64, type PushMessage } from '../wire/push-message';
 import { MAX_NESTING_DEPTH, nestsDeeperThan } from './nesting';
@@ -81,7 +82,7 @@ export function decodeDelivery(
         consumer: subscription.consumer,
         eventType: event.event_type,
         idempotencyKey: keyParts.join(':'),
-        hash: payloadHash(sent.payload),
+        hash: payloadFingerprint(event.event_type, String(sent.version), sent.payload),
         version: String(sent.version),
         eventId: event.event_id,
         correlationId: event.correlation_id,

@@ -30,6 +30,8 @@ export interface DeliveryOptions {
   budgetMs: number;
   /** Work that outlived its delivery's answer (a late transaction); shutdown waits for it. */
   track?: (late: Promise<unknown>) => void;
+  /** True once the service closed its clients: a delivery still running stops before its next step. */
+  isClosed?: () => boolean;
   now?: () => Date;
 }
 
@@ -208,6 +210,9 @@ export function createDeliver(options: DeliveryOptions): Deliver {
 
     /** Commit and publish within the delivery's time, or answer 503 and let the work finish. */
     const commitInTime = async (effectResult: unknown, owner?: string) => {
+      if (options.isClosed?.()) {
+        return retry('shutting_down', 'the service closed its clients during the delivery');
+      }
       try {
         return await deadline.race(
           commit(effectResult, owner).then((result) => afterCommit(result, owner)),
@@ -248,7 +253,9 @@ export function createDeliver(options: DeliveryOptions): Deliver {
         signal: AbortSignal.timeout(Math.floor(Math.min(effectMs, deadline.remainingMs()))),
       });
     } catch (error) {
-      await releaseQuietly(deadline.race(dedupe.release(key, owner), 'lease release'), log);
+      if (!options.isClosed?.()) {
+        await releaseQuietly(deadline.race(dedupe.release(key, owner), 'lease release'), log);
+      }
       return failure(error);
     }
     return commitInTime(effectResult, owner);

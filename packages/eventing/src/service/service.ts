@@ -89,6 +89,7 @@ export function createService(options: ServiceOptions): Service {
   const inFlight = new InFlight();
   const metrics = options.metrics ?? createDeliveryMetrics();
   let draining = false;
+  let closed = false;
 
   const deliver = createDeliver({
     firestore,
@@ -99,6 +100,7 @@ export function createService(options: ServiceOptions): Service {
     leaseMs: config.leaseSeconds * 1000,
     budgetMs: config.deliveryBudgetSeconds * 1000,
     track: (late) => inFlight.track(late),
+    isClosed: () => closed,
   });
   const app = createServiceApp({
     runtime,
@@ -141,7 +143,7 @@ export function createService(options: ServiceOptions): Service {
     async shutdown() {
       logger.info({ in_flight: inFlight.size }, 'shutting down');
       draining = true;
-      const closed = new Promise<void>((resolve) =>
+      const serverClosed = new Promise<void>((resolve) =>
         server ? server.close(() => resolve()) : resolve(),
       );
       const drained = await inFlight.drained(config.shutdownGraceSeconds * 1000);
@@ -151,7 +153,8 @@ export function createService(options: ServiceOptions): Service {
       await publisher.flush();
       // Past the grace period, sockets still open are cut so the process can exit.
       if (server && 'closeAllConnections' in server) server.closeAllConnections();
-      await closed;
+      await serverClosed;
+      closed = true;
       await pubsub.close();
       await firestore.terminate();
       logger.flush();
