@@ -1,11 +1,11 @@
 import { CONSUMERS, catalog } from '@gpuaas/contracts';
+import type { CatalogRow } from './derive-bus';
 import {
   RETENTION_DAYS,
   type RetentionDays,
   SERVICES,
   type ServiceDefinition,
 } from './services/table';
-import type { CatalogRow } from './derive-bus';
 import type { SettingsIssue } from './timeouts';
 import { TopologyError } from './topology-error';
 

@@ -12,8 +12,6 @@ export type {
   PushSubscription,
   RetryPolicy,
 } from './bus';
-export type { CatalogRow } from './derive-bus';
-export { busSubscriptions, busTopics, deriveBus } from './derive-bus';
 export {
   assertServices,
   checkRetention,
@@ -21,6 +19,8 @@ export {
   EMULATOR_PORTS,
   RESERVED_ENV_KEYS,
 } from './check-services';
+export type { CatalogRow } from './derive-bus';
+export { busSubscriptions, busTopics, deriveBus } from './derive-bus';
 export type { EndpointFile, EnvironmentFile, EnvironmentName, Timings } from './environment-file';
 export {
   ENVIRONMENTS,
@@ -45,6 +45,9 @@ export { diffSubscription, plan } from './plan';
 export type { ResolveContext, ResolvedEnvironment } from './resolve-environment';
 export { resolveEnvironment } from './resolve-environment';
 export { runCli } from './run-cli';
+export * from './services';
+export type { ServicesTfvars, ServiceTfvars } from './services-tfvars';
+export { toServicesTfvars } from './services-tfvars';
 export type {
   BusSettings,
   ConsumerSettings,
@@ -52,9 +55,6 @@ export type {
   EndpointSettings,
   PushAuth,
 } from './settings';
-export * from './services';
-export type { ServicesTfvars, ServiceTfvars } from './services-tfvars';
-export { toServicesTfvars } from './services-tfvars';
 export {
   CLOUD_RUN_MAX_INSTANCE_REQUEST_CONCURRENCY,
   CLOUD_RUN_REQUEST_TIMEOUT_SECONDS,

@@ -10,9 +10,9 @@ import {
   readEnvironmentFile,
 } from './environment-file';
 import { formatPlan } from './format-plan';
+import { GENERATE_COMMAND, generatedFiles, isCurrent, writeGenerated } from './generated-files';
 import { plan } from './plan';
 import { resolveEnvironment } from './resolve-environment';
-import { GENERATE_COMMAND, generatedFiles, isCurrent, writeGenerated } from './generated-files';
 import { TERRAFORM_ENVIRONMENTS, type TerraformEnvironment } from './tfvars';
 import { TopologyError } from './topology-error';
 
