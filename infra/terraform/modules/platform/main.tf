@@ -37,6 +37,7 @@ locals {
     REPLAY_WINDOW_DAYS         = tostring(var.replay_window_days)
   }
 
+  # Services some subscription pushes to: the event bus lets the push account invoke them.
   push_services = toset(concat(
     [for s in var.subscriptions : s.service],
     [for s in var.archive_subscriptions : s.service],

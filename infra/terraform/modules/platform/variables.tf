@@ -4,7 +4,7 @@ variable "project_id" {
 }
 
 variable "region" {
-  description = "Region of Cloud Run services, the Artifact Registry repository and the Cloud Scheduler jobs (outbox sweeps)."
+  description = "Region of Cloud Run services, the Artifact Registry repository and the Cloud Scheduler jobs (scheduler tasks)."
   type        = string
 }
 
