@@ -9,9 +9,28 @@
 
 ARG NODE_VERSION=24
 
+# Refuses a missing app before anything slow runs (else `pnpm deploy` fails last, with
+# ERR_PNPM_NOTHING_TO_DEPLOY): it reads the build context through a mount and leaves a marker the
+# build stage copies, whose content only changes with APP, so later layers keep their cache.
+FROM node:${NODE_VERSION}-slim AS app-check
+ARG APP
+WORKDIR /context
+RUN --mount=type=bind,target=/context \
+  if [ -z "$APP" ]; then \
+    echo 'pass --build-arg APP=<directory under apps/>' >&2; exit 1; \
+  fi; \
+  apps=$(ls apps 2>/dev/null | tr '\n' ' '); \
+  case "$APP" in \
+    */* | .*) echo "APP=$APP: name a directory under apps/ (apps here: ${apps:-none})" >&2; exit 1 ;; \
+  esac; \
+  if [ ! -f "apps/$APP/package.json" ]; then \
+    echo "APP=$APP: apps/$APP/package.json does not exist (apps here: ${apps:-none})" >&2; exit 1; \
+  fi
+RUN echo "$APP" > /app-checked
+
 FROM node:${NODE_VERSION}-slim AS build
 ARG APP
-RUN test -n "$APP" || { echo 'pass --build-arg APP=<directory under apps/>' >&2; exit 1; }
+COPY --from=app-check /app-checked /tmp/app-checked
 # Corepack's pnpm download is unreliable; npm installs the exact version the repo pins.
 RUN npm install --global pnpm@12.4.2
 WORKDIR /repo

@@ -8,10 +8,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 usage() {
   cat <<USAGE
 usage: deploy-bus.sh --project ID [--env dev|prod] [--region REGION] [--tfvars FILE]
-                     [--service-urls FILE] [--push-service-account EMAIL] [--no-push-auth]
-                     [--archive-retention-seconds N] [--dry-run]
+                     [--services FILE] [--service-urls FILE] [--push-service-account EMAIL]
+                     [--no-push-auth] [--archive-retention-seconds N] [--dry-run]
 
-  --env                   which environments/<env>/bus.auto.tfvars.json to read (default dev)
+  --env                   which environments/<env>/{bus,services}.auto.tfvars.json to read (default dev)
+  --services              services file to read instead of environments/<env>/services.auto.tfvars.json
   --region                Cloud Run region of the push targets (default europe-west1)
   --service-urls          JSON {"<service>": "<base URL>"} of the push endpoints; default: Cloud
                           Run's deterministic URLs https://<service>-<project number>.<region>.run.app,
@@ -20,7 +21,8 @@ usage: deploy-bus.sh --project ID [--env dev|prod] [--region REGION] [--tfvars F
                           pass the same to bootstrap.sh and deploy-services.sh
   --archive-retention-seconds
                           how long archive subscriptions keep unacknowledged dead letters
-                          (default 2678400 = 31 days, Pub/Sub's maximum)
+                          (default: dead_letter_retention_days of the services file, 31 days =
+                          2678400 s, Pub/Sub's maximum)
   --dry-run               print every change instead of making it (reads still run)
 
 With CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB set (the Pub/Sub emulator), IAM is skipped: the
@@ -36,13 +38,15 @@ tfvars=
 service_urls=
 push_sa=
 push_auth=true
-archive_retention_seconds=2678400
+services_file=
+archive_retention_seconds=
 while (($#)); do
   case $1 in
     --project) project=$2; shift 2 ;;
     --env) env=$2; shift 2 ;;
     --region) region=$2; shift 2 ;;
     --tfvars) tfvars=$2; shift 2 ;;
+    --services) services_file=$2; shift 2 ;;
     --service-urls) service_urls=$2; shift 2 ;;
     --push-service-account) push_sa=$2; shift 2 ;;
     --no-push-auth) push_auth=false; shift ;;
@@ -54,8 +58,14 @@ while (($#)); do
 done
 [[ -n $project ]] || die "--project is required"
 tfvars=${tfvars:-$INFRA_DIR/terraform/environments/$env/bus.auto.tfvars.json}
-[[ -f $tfvars ]] || die "$tfvars not found (generate it: pnpm --filter @gpuaas/topology tfvars)"
+[[ -f $tfvars ]] || die "$tfvars not found (generate it: pnpm --filter @gpuaas/topology generate)"
 push_sa=${push_sa:-pubsub-push@$project.iam.gserviceaccount.com}
+if [[ -z $archive_retention_seconds ]]; then
+  services_file=${services_file:-$INFRA_DIR/terraform/environments/$env/services.auto.tfvars.json}
+  [[ -f $services_file ]] || die "$services_file not found (generate it: pnpm --filter @gpuaas/topology generate)"
+  # The services table's figure, as Terraform's dead_letter_retention_days.
+  archive_retention_seconds=$(bus_query "$services_file" 'bus.dead_letter_retention_days * 86400')
+fi
 [[ $archive_retention_seconds =~ ^[0-9]+$ ]] && ((archive_retention_seconds >= 600 && archive_retention_seconds <= 2678400)) ||
   die "--archive-retention-seconds must be from 600 to 2678400 (Pub/Sub's limits)"
 emulator=false

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Deploys the apps to Cloud Run with their runtime service accounts and IAM, and the Cloud
-# Scheduler job that ticks each consumer service's outbox sweep. A service is redeployed only when
-# its settings (image, env, sizing) changed: a label holds their hash.
+# Deploys the apps to Cloud Run with their runtime service accounts and IAM, and a Cloud Scheduler
+# job per scheduler task of each service, all as services.auto.tfvars.json (generated from the
+# services table, packages/topology/src/services/table.ts) describes them. A service is
+# redeployed only when its settings (image, env, sizing) changed: a label holds their hash.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
@@ -9,29 +10,18 @@ usage() {
   cat <<USAGE
 usage: deploy-services.sh --project ID --image-tag TAG [--env dev|prod] [--region REGION]
                           [--repository NAME] [--push-service-account EMAIL] [--tfvars FILE]
-                          [--only APP] [--dry-run]
+                          [--services FILE] [--only APP] [--dry-run]
 
   --image-tag             tag of the images in <region>-docker.pkg.dev/<project>/<repository>/<app>
-  --env                   sizing (dev: 0-3 instances, prod: 1-20) and which bus.auto.tfvars.json to read
-  --push-service-account  push identity the apps accept (PUSH_SERVICE_ACCOUNT) and the outbox
-                          sweep jobs sign as (default pubsub-push@<project>.iam.gserviceaccount.com);
+  --env                   which environments/<env>/{services,bus}.auto.tfvars.json to read
+  --push-service-account  push identity the apps accept (PUSH_SERVICE_ACCOUNT) and the scheduler
+                          jobs sign as (default pubsub-push@<project>.iam.gserviceaccount.com);
                           pass the same to bootstrap.sh and deploy-bus.sh
   --tfvars                bus file to read instead of environments/<env>/bus.auto.tfvars.json
+  --services              services file to read instead of environments/<env>/services.auto.tfvars.json
   --only                  deploy one app
   --dry-run               print every change instead of making it (reads still run)
 USAGE
-}
-
-# app                 ingress   invoker  secrets (Secret Manager, created by hand)
-services_table() {
-  cat <<'TABLE'
-orchestrator          all       public   -
-provisioning-worker   internal  private  -
-billing-worker        internal  private  -
-payments              all       public   STRIPE_SECRET_KEY=stripe-secret-key:latest,STRIPE_WEBHOOK_SECRET=stripe-webhook-secret:latest
-notification-relay    internal  private  -
-replay                all       private  -
-TABLE
 }
 
 project=${CLOUDSDK_CORE_PROJECT:-}
@@ -42,6 +32,7 @@ image_tag=
 only=
 push_sa=
 tfvars=
+services_file=
 while (($#)); do
   case $1 in
     --project) project=$2; shift 2 ;;
@@ -52,6 +43,7 @@ while (($#)); do
     --only) only=$2; shift 2 ;;
     --push-service-account) push_sa=$2; shift 2 ;;
     --tfvars) tfvars=$2; shift 2 ;;
+    --services) services_file=$2; shift 2 ;;
     --dry-run) DRY_RUN=true; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument $1" ;;
@@ -59,19 +51,43 @@ while (($#)); do
 done
 [[ -n $project ]] || die "--project is required"
 [[ -n $image_tag ]] || die "--image-tag is required"
-case $env in
-  dev) min_instances=0 max_instances=3 ;;
-  prod) min_instances=1 max_instances=20 ;;
-  *) die "--env must be dev or prod" ;;
-esac
+[[ $env == dev || $env == prod ]] || die "--env must be dev or prod"
 tfvars=${tfvars:-$INFRA_DIR/terraform/environments/$env/bus.auto.tfvars.json}
-[[ -f $tfvars ]] || die "$tfvars not found (generate it: pnpm --filter @gpuaas/topology tfvars)"
+services_file=${services_file:-$INFRA_DIR/terraform/environments/$env/services.auto.tfvars.json}
+for file in "$tfvars" "$services_file"; do
+  [[ -f $file ]] || die "$file not found (generate it: pnpm --filter @gpuaas/topology generate)"
+done
 push_sa=${push_sa:-pubsub-push@$project.iam.gserviceaccount.com}
-# Timeouts nest: consumer lease < ack deadline < request timeout (300 s).
-request_timeout_seconds=300
-max_ack=$(bus_query "$tfvars" 'Math.max(0, ...[...bus.subscriptions, ...bus.archive_subscriptions].map((s) => s.ack_deadline_seconds))')
-((max_ack < request_timeout_seconds)) ||
-  die "an ack deadline in $tfvars is $max_ack s, not below the request timeout ($request_timeout_seconds s): Cloud Run would cut requests Pub/Sub still waits for (timeouts nest: lease < ack deadline < request timeout)"
+
+# Everything is read and checked before the first change.
+services=$(node "$GCLOUD_LIB_DIR/services-table.mjs" services "$services_file") || exit 1
+tasks=$(node "$GCLOUD_LIB_DIR/services-table.mjs" tasks "$services_file") || exit 1
+retention_env=$(node "$GCLOUD_LIB_DIR/services-table.mjs" retention-env "$services_file") || exit 1
+if [[ -n $only ]] && ! cut -f1 <<<"$services" | grep -qx "$only"; then
+  die "--only $only: not a service in $services_file"
+fi
+# Per service some subscription pushes to (replay's archives included): the largest ack deadline,
+# and the strictest timings it runs its push apps with; an archive has no lease of its own and
+# counts as half its ack deadline (packages/eventing's default).
+deliveries=$(bus_query "$tfvars" "(() => {
+  const all = [
+    ...bus.subscriptions,
+    ...bus.archive_subscriptions.map((s) => ({ ...s, lease_seconds: Math.floor(s.ack_deadline_seconds / 2) })),
+  ];
+  return [...new Set(all.map((s) => s.service))].map((service) => {
+    const mine = all.filter((s) => s.service === service);
+    const acks = mine.map((s) => s.ack_deadline_seconds);
+    const leases = mine.map((s) => s.lease_seconds);
+    return [service, Math.max(...acks), 'ACK_DEADLINE_SECONDS=' + Math.min(...acks) + ',LEASE_SECONDS=' + Math.min(...leases)].join('\\t');
+  });
+})()")
+# Timeouts nest: consumer lease < ack deadline < request timeout, per service.
+while IFS=$'\t' read -r app _ _ _ _ _ _ _ timeout _ _; do
+  max_ack=$(awk -F'\t' -v app="$app" '$1 == app { print $2 }' <<<"$deliveries")
+  ((${max_ack:-0} < timeout)) ||
+    die "an ack deadline in $tfvars is $max_ack s, not below the request timeout ($timeout s) of $app: Cloud Run would cut requests Pub/Sub still waits for (timeouts nest: lease < ack deadline < request timeout)"
+done <<<"$services"
+
 project_number=$(read_quietly projects describe "$project" --format='value(projectNumber)') ||
   die "cannot read project $project (gcloud auth login? gcloud projects describe $project)"
 
@@ -79,36 +95,36 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 read_quietly projects get-iam-policy "$project" --format=json >"$work/policy.json" || echo '{}' >"$work/policy.json"
 
-ensure_project_role() {
-  local role=$1 member=$2
-  node -e '
+# Grants the project roles a member lacks, reading the policy once.
+ensure_project_roles() {
+  local member=$1 role
+  shift
+  for role in $(node -e '
     const policy = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
-    const found = (policy.bindings ?? []).some((b) => b.role === process.argv[2] && !b.condition && b.members.includes(process.argv[3]));
-    process.exit(found ? 0 : 1);
-  ' "$work/policy.json" "$role" "$member" ||
-    change projects add-iam-policy-binding "$project" --role="$role" --member="$member" --condition=None --format=none
+    const [member, ...roles] = process.argv.slice(2);
+    const has = (role) => (policy.bindings ?? []).some((b) => b.role === role && !b.condition && b.members.includes(member));
+    console.log(roles.filter((role) => !has(role)).join("\n"));
+  ' "$work/policy.json" "$member" "$@"); do
+    change projects add-iam-policy-binding "$project" --role="$role" --member="$member" --condition=None --format=none || return 1
+  done
 }
 
-# Services hosting consumers mount POST /tasks/outbox-sweep (packages/eventing).
-consumer_services=$(bus_query "$tfvars" '[...new Set(bus.subscriptions.map((s) => s.service))]')
-
-# Ticks a service's outbox sweep every minute with the push account's OIDC token for the
-# service's audience, as a push is authenticated (deploy-bus.sh grants the account run.invoker).
-ensure_outbox_sweep_job() {
-  local app=$1 url=$2
-  local job="outbox-sweep-$app" schedule='* * * * *'
+# Calls POST <service URL><path> on schedule with the push account's OIDC token for the service's
+# audience, as a push is authenticated; the job is `<task>-<service>`.
+ensure_scheduler_job() {
+  local app=$1 url=$2 task=$3 path=$4 schedule=$5 description=$6
+  local job="$task-$app"
   local -a flags=(--location="$region" --schedule="$schedule" --time-zone=Etc/UTC
-    --uri="$url/tasks/outbox-sweep" --http-method=POST
+    --uri="$url$path" --http-method=POST
     --oidc-service-account-email="$push_sa" --oidc-token-audience="$url"
-    --description="Re-publishes events stranded in the Firestore outbox (packages/eventing)."
-    --project="$project")
+    --description="$description" --project="$project")
   local actual wanted
   if ! actual=$(read_quietly scheduler jobs describe "$job" --location="$region" --project="$project" \
     --format='value(schedule,httpTarget.uri,httpTarget.httpMethod,httpTarget.oidcToken.serviceAccountEmail,httpTarget.oidcToken.audience)'); then
     change scheduler jobs create http "$job" "${flags[@]}"
     return
   fi
-  wanted=$(printf '%s\t' "$schedule" "$url/tasks/outbox-sweep" POST "$push_sa" "$url")
+  wanted=$(printf '%s\t' "$schedule" "$url$path" POST "$push_sa" "$url")
   if [[ "$actual"$'\t' == "$wanted" ]]; then
     log "$job: up to date"
   else
@@ -129,7 +145,8 @@ with_iam_retry() {
   done
 }
 
-while read -r app ingress invoker secrets; do
+while IFS=$'\t' read -r app ingress invoker min_instances max_instances cpu memory concurrency \
+  request_timeout_seconds secrets app_env; do
   [[ -z $only || $app == "$only" ]] || continue
   runtime_sa="$app@$project.iam.gserviceaccount.com"
   iam_attempts=1
@@ -137,35 +154,22 @@ while read -r app ingress invoker secrets; do
     change iam service-accounts create "$app" --display-name="Cloud Run runtime: $app" --project="$project"
     iam_attempts=5
   fi
-  for role in roles/pubsub.publisher roles/datastore.user roles/logging.logWriter roles/cloudtrace.agent; do
-    with_iam_retry ensure_project_role "$role" "serviceAccount:$runtime_sa"
-  done
+  with_iam_retry ensure_project_roles "serviceAccount:$runtime_sa" \
+    roles/pubsub.publisher roles/datastore.user roles/logging.logWriter roles/cloudtrace.agent
 
-  # Same settings packages/eventing reads; the audience is Cloud Run's deterministic URL.
+  # Same settings packages/eventing reads; the audience is Cloud Run's deterministic URL. The
+  # platform's variables come last, so nothing in the service's own env overrides them.
   url="https://$app-$project_number.$region.run.app"
-  env_vars="GOOGLE_CLOUD_PROJECT=$project,PUSH_AUTH=oidc,PUSH_AUDIENCE=$url,PUSH_SERVICE_ACCOUNT=$push_sa"
-  # The strictest timings of every subscription pushing here, replay's archives included; an
-  # archive has no lease of its own and counts as half its ack deadline (eventing's default).
-  consumer_env=$(bus_query "$tfvars" "(() => {
-    const mine = [
-      ...bus.subscriptions.filter((s) => s.service === '$app'),
-      ...bus.archive_subscriptions
-        .filter((s) => s.service === '$app')
-        .map((s) => ({ ...s, lease_seconds: Math.floor(s.ack_deadline_seconds / 2) })),
-    ];
-    if (mine.length === 0) return '';
-    const min = (key) => Math.min(...mine.map((s) => s[key]));
-    return ',ACK_DEADLINE_SECONDS=' + min('ack_deadline_seconds') + ',LEASE_SECONDS=' + min('lease_seconds');
-  })()")
-  env_vars+=$consumer_env
+  env_vars=""
+  [[ $app_env == - ]] || env_vars="$app_env,"
+  env_vars+="GOOGLE_CLOUD_PROJECT=$project,PUSH_AUTH=oidc,PUSH_AUDIENCE=$url,PUSH_SERVICE_ACCOUNT=$push_sa"
+  consumer_env=$(awk -F'\t' -v app="$app" '$1 == app { print "," $3 }' <<<"$deliveries")
+  env_vars+="$consumer_env,$retention_env"
 
-  app_min=$min_instances app_max=$max_instances
-  # The archive page sees operators, not traffic.
-  [[ $app != replay ]] || app_min=0 app_max=2
   flags=(--image="$region-docker.pkg.dev/$project/$repository/$app:$image_tag" --region="$region"
     --service-account="$runtime_sa" --ingress="$ingress" --timeout="$request_timeout_seconds"
-    --concurrency=80 --cpu=1 --memory=512Mi --port=8080
-    --min-instances="$app_min" --max-instances="$app_max" --set-env-vars="$env_vars")
+    --concurrency="$concurrency" --cpu="$cpu" --memory="$memory" --port=8080
+    --min-instances="$min_instances" --max-instances="$max_instances" --set-env-vars="$env_vars")
   if [[ $secrets != - ]]; then
     flags+=(--set-secrets="$secrets")
     for pair in ${secrets//,/ }; do
@@ -183,6 +187,16 @@ while read -r app ingress invoker secrets; do
   else
     change run deploy "$app" "${flags[@]}" --labels="gpuaas-config=$hash" --project="$project" --quiet
   fi
-  if grep -qx "$app" <<<"$consumer_services"; then ensure_outbox_sweep_job "$app" "$url"; fi
-done < <(services_table)
+
+  mine=$(awk -F'\t' -v app="$app" '$1 == app' <<<"$tasks")
+  [[ -n $mine ]] || continue
+  # The jobs sign as the push account: deploy-bus.sh lets it invoke push targets, this the rest.
+  if ! cut -f1 <<<"$deliveries" | grep -qx "$app"; then
+    ensure_binding roles/run.invoker "serviceAccount:$push_sa" run services IAM "$app" \
+      --region="$region" --project="$project"
+  fi
+  while IFS=$'\t' read -r _ task path schedule description; do
+    ensure_scheduler_job "$app" "$url" "$task" "$path" "$schedule" "$description"
+  done <<<"$mine"
+done <<<"$services"
 finish "services deployed to $project; next: deploy-bus.sh --project $project --env $env"

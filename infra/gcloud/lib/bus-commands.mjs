@@ -47,7 +47,7 @@ const audienceOf = (service) =>
   args['audience-template']?.replaceAll('{service}', service) ?? serviceUrl(service);
 
 // Archive subscriptions keep unacknowledged dead letters this long (Terraform's
-// archive_retention_seconds; default 31 days, Pub/Sub's maximum).
+// dead_letter_retention_days in seconds; default 31 days, Pub/Sub's maximum).
 const archiveRetention = `${args['archive-retention-seconds']}s`;
 if (!/^\d+s$/.test(archiveRetention))
   fail('--archive-retention-seconds must be a number of seconds');

@@ -9,9 +9,11 @@ import {
   subscriptionName,
 } from '@gpuaas/contracts';
 import { describe, expect, it } from 'vitest';
-import { archivePushPath, deriveBus } from './derive-bus';
+import { deriveBus } from './derive-bus';
 import { readEnvironmentFile } from './environment-file';
 import { resolveEnvironment } from './resolve-environment';
+import { archivePushPath, basePathOf, serviceOf } from './services';
+import type { BusSettings } from './settings';
 import { TopologyError } from './topology-error';
 
 const local = resolveEnvironment(readEnvironmentFile('local')).settings;
@@ -36,7 +38,8 @@ describe('deriveBus', () => {
         topic: eventType,
         consumer,
         pushEndpoint: `${local.consumers[consumer].baseUrl}${pushPath(eventType)}`,
-        servicePath: pushPath(eventType),
+        servicePath: `${basePathOf(consumer)}${pushPath(eventType)}`,
+        service: serviceOf(consumer),
         filter: replayFilter(name),
         deadLetterPolicy: {
           deadLetterTopic: deadLetterTopicName(consumer),
@@ -78,25 +81,41 @@ describe('deriveBus', () => {
   });
 
   it('refuses two subscriptions that push to the same URL (service + path)', () => {
-    // ops shares notification-relay and an event type with it: without its base path (or its own
-    // port locally) both subscriptions of platform.payments.reconcile_failed hit one route.
+    // ops shares notification-relay and an event type with it: without its base path both
+    // subscriptions of platform.payments.reconcile_failed hit one route.
+    const withoutBasePath = (settings: BusSettings): BusSettings => {
+      const clash = structuredClone(settings);
+      clash.consumers.ops.basePath = '';
+      clash.consumers.ops.baseUrl = settings.consumers['notification-relay'].baseUrl;
+      return clash;
+    };
     const dev = readEnvironmentFile('dev');
-    const clash = structuredClone(dev);
-    delete clash.consumers.ops.basePath;
-    const unresolved = resolveEnvironment(clash, { project: 'p' }).settings;
+    const unresolved = withoutBasePath(resolveEnvironment(dev, { project: 'p' }).settings);
     expect(() => deriveBus(unresolved)).toThrow(TopologyError);
     expect(() => deriveBus(unresolved)).toThrow(
       /push_target_conflict: platform\.payments\.reconcile_failed\.notification-relay, platform\.payments\.reconcile_failed\.ops push to the same URL notification-relay\/push\/platform\.payments\.reconcile_failed/,
     );
-    const resolved = resolveEnvironment(clash, { project: 'p', projectNumber: '1' }).settings;
+    const resolved = withoutBasePath(
+      resolveEnvironment(dev, { project: 'p', projectNumber: '1' }).settings,
+    );
     expect(() => deriveBus(resolved)).toThrow(
       /same URL https:\/\/notification-relay-1\.europe-west1\.run\.app\/push\/platform\.payments\.reconcile_failed/,
     );
-    const sameLocalPort = structuredClone(local);
-    sameLocalPort.consumers.ops.baseUrl = local.consumers['notification-relay'].baseUrl;
-    expect(() => deriveBus(sameLocalPort)).toThrow(/push_target_conflict/);
-    // As committed, every environment derives: ops has /ops on Cloud Run and its own port locally.
+    expect(() => deriveBus(withoutBasePath(local))).toThrow(/push_target_conflict/);
+    // As the table has it, every environment derives: ops is under /ops on notification-relay.
     expect(() => deriveBus(resolveEnvironment(dev, { project: 'p' }).settings)).not.toThrow();
+    expect(() => deriveBus(local)).not.toThrow();
+  });
+
+  it('refuses a consumer whose retries cannot outlast an abandoned transaction lock', () => {
+    const short = structuredClone(local);
+    short.consumers['billing-read-model'].maxDeliveryAttempts = 5;
+    expect(() => deriveBus(short)).toThrow(TopologyError);
+    expect(() => deriveBus(short)).toThrow(
+      /^retry_span_too_short: consumers\.billing-read-model\.maxDeliveryAttempts: retries span at least \(maxDeliveryAttempts 5 - 1\) x minimumBackoffSeconds 10 s = 40 s, below 90 s/,
+    );
+    // 10 attempts x 10 s (the defaults) leave 90 s: exactly enough.
+    expect(() => deriveBus(local)).not.toThrow();
   });
 
   it('refuses settings whose timeouts do not nest', () => {

@@ -11,8 +11,9 @@ import {
   topicName,
 } from '@gpuaas/contracts';
 import type { ArchiveSubscription, Bus, ConsumerSubscription, PushSubscription } from './bus';
+import { archivePushPath } from './services';
 import type { BusSettings, EndpointSettings } from './settings';
-import { checkTimeouts } from './timeouts';
+import { checkRetrySpans, checkTimeouts } from './timeouts';
 import { TopologyError } from './topology-error';
 
 /** The part of a catalog row the bus depends on. */
@@ -20,9 +21,6 @@ export interface CatalogRow {
   readonly eventType: EventType;
   readonly consumers: readonly ConsumerName[];
 }
-
-/** Route of a consumer's dead letters on the replay app (DESIGN.md leaves the path to us). */
-export const archivePushPath = (consumer: ConsumerName): string => `/push/dead-letter/${consumer}`;
 
 function endpoint(settings: EndpointSettings, path: string): string | undefined {
   return settings.baseUrl === undefined
@@ -39,6 +37,11 @@ export function deriveBus(
   if (issues.length > 0) {
     const lines = issues.map((issue) => `${issue.path}: ${issue.message}`);
     throw new TopologyError('timeouts_not_nested', lines.join('; '));
+  }
+  const spans = checkRetrySpans(settings);
+  if (spans.length > 0) {
+    const lines = spans.map((issue) => `${issue.path}: ${issue.message}`);
+    throw new TopologyError('retry_span_too_short', lines.join('; '));
   }
   const entries = Object.values(rows);
   const subscriptions = entries.flatMap((row) =>

@@ -1,8 +1,8 @@
 // `pnpm dev`: the emulators plus the local bus, in the foreground until Ctrl-C.
 import { parseArgs } from 'node:util';
 import { describeStatus, type StartedEmulators, startEmulators } from '@gpuaas/testkit';
-import { readEnvironmentFile } from './environment-file';
 import { runCli } from './run-cli';
+import { archiveService, localServiceUrl, pushBasePaths, SERVICE_NAMES } from './services';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -43,12 +43,15 @@ async function main(): Promise<void> {
   const code = await runCli(['apply', '--env', 'local', '--project', values.project]);
   if (code === 1) await stop(1, 'the local bus could not be applied');
 
-  const local = readEnvironmentFile('local');
-  console.log('\nPush endpoints the bus delivers to (start the apps on these ports):');
-  for (const [consumer, endpoint] of Object.entries(local.consumers)) {
-    console.log(`  ${consumer.padEnd(20)} ${endpoint.baseUrl}`);
+  console.log('\nServices the bus delivers to (start each app on its port):');
+  for (const service of SERVICE_NAMES) {
+    const hosted = Object.entries(pushBasePaths(service)).map(
+      ([consumer, basePath]) => `${consumer}${basePath === '' ? '' : ` at ${basePath}`}`,
+    );
+    if (service === archiveService()) hosted.push('dead-letter archive');
+    const hosts = hosted.length === 0 ? '' : ` (${hosted.join(', ')})`;
+    console.log(`  ${service.padEnd(20)} ${localServiceUrl(service)}${hosts}`);
   }
-  console.log(`  ${'replay (dead letters)'.padEnd(20)} ${local.replay.baseUrl}`);
   console.log('\nPoint clients at the emulators with:');
   console.log(`  export PUBSUB_EMULATOR_HOST=${emulators.pubsubHost}`);
   console.log(`  export FIRESTORE_EMULATOR_HOST=${emulators.firestoreHost}`);

@@ -18,22 +18,25 @@ export const TIMING_FIELDS = [
 ] as const;
 export type Timings = Partial<Record<(typeof TIMING_FIELDS)[number], number>>;
 
+/** Per-endpoint overrides; where a push app runs (service, base path) is the services table's. */
 export interface EndpointFile extends Timings {
-  service: string;
   baseUrl?: string;
-  basePath?: string;
   audience?: string;
 }
 
-/** The committed `settings/<env>.json`; `{project}`, `{projectNumber}`, `{region}`, `{service}` are filled in. */
+/**
+ * The committed `settings/<env>.json`. `serviceUrl` is a template of a service's URL:
+ * `{service}`, `{localPort}` (from the services table), `{project}`, `{projectNumber}`, `{region}`.
+ */
 export interface EnvironmentFile {
   pushAuth: 'off' | 'oidc';
   pushServiceAccount?: string;
   serviceUrl?: string;
   region?: string;
   defaults?: Timings;
-  replay: EndpointFile;
-  consumers: Record<ConsumerName, EndpointFile>;
+  /** The dead-letter archive endpoint (archive subscriptions). */
+  replay?: EndpointFile;
+  consumers?: Partial<Record<ConsumerName, EndpointFile>>;
 }
 
 export const environmentFileUrl = (env: EnvironmentName): URL =>
@@ -47,25 +50,27 @@ export function readEnvironmentFile(env: EnvironmentName): EnvironmentFile {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function parseEndpoint(value: unknown, path: string, issues: string[]): EndpointFile {
-  if (!isRecord(value) || typeof value.service !== 'string' || value.service === '') {
-    issues.push(`${path}.service must be a non-empty string`);
-    return { service: '' };
+const TABLE_FIELDS = ['service', 'basePath'] as const;
+
+function parseEndpoint(value: unknown, path: string, issues: string[]): void {
+  if (value === undefined) return;
+  if (!isRecord(value)) {
+    issues.push(`${path} must be an object`);
+    return;
   }
-  for (const field of ['baseUrl', 'basePath', 'audience'] as const) {
+  for (const field of TABLE_FIELDS) {
+    if (value[field] !== undefined) {
+      issues.push(
+        `${path}.${field} is not a setting: the services table (src/services/table.ts) places push apps`,
+      );
+    }
+  }
+  for (const field of ['baseUrl', 'audience'] as const) {
     if (value[field] !== undefined && typeof value[field] !== 'string') {
       issues.push(`${path}.${field} must be a string`);
     }
   }
-  if (
-    typeof value.basePath === 'string' &&
-    value.basePath !== '' &&
-    !/^\/[^?#]*[^/]$/.test(value.basePath)
-  ) {
-    issues.push(`${path}.basePath must start with / and not end with /`);
-  }
   parseTimings(value, path, issues);
-  return value as unknown as EndpointFile;
 }
 
 function parseTimings(value: Record<string, unknown>, path: string, issues: string[]): void {
@@ -96,6 +101,8 @@ export function parseEnvironmentFile(value: unknown, source: string): Environmen
     else issues.push('defaults must be an object');
   }
   parseEndpoint(value.replay, 'replay', issues);
+  if (value.consumers !== undefined && !isRecord(value.consumers))
+    issues.push('consumers must be an object');
   const consumers = isRecord(value.consumers) ? value.consumers : {};
   for (const consumer of CONSUMERS)
     parseEndpoint(consumers[consumer], `consumers.${consumer}`, issues);

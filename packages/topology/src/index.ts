@@ -12,8 +12,15 @@ export type {
   PushSubscription,
   RetryPolicy,
 } from './bus';
+export {
+  assertServices,
+  checkRetention,
+  checkServices,
+  EMULATOR_PORTS,
+  RESERVED_ENV_KEYS,
+} from './check-services';
 export type { CatalogRow } from './derive-bus';
-export { archivePushPath, busSubscriptions, busTopics, deriveBus } from './derive-bus';
+export { busSubscriptions, busTopics, deriveBus } from './derive-bus';
 export type { EndpointFile, EnvironmentFile, EnvironmentName, Timings } from './environment-file';
 export {
   ENVIRONMENTS,
@@ -23,12 +30,24 @@ export {
   readEnvironmentFile,
 } from './environment-file';
 export { formatPlan } from './format-plan';
+export type { GeneratedFile } from './generated-files';
+export {
+  GENERATE_COMMAND,
+  generatedFiles,
+  isCurrent,
+  renderServicesTfvars,
+  servicesTfvarsFileUrl,
+  writeGenerated,
+} from './generated-files';
 export { localSettingsAt } from './local-settings';
 export type { FieldChange, PlanItem, SubscriptionField } from './plan';
 export { diffSubscription, plan } from './plan';
 export type { ResolveContext, ResolvedEnvironment } from './resolve-environment';
 export { resolveEnvironment } from './resolve-environment';
 export { runCli } from './run-cli';
+export * from './services';
+export type { ServicesTfvars, ServiceTfvars } from './services-tfvars';
+export { toServicesTfvars } from './services-tfvars';
 export type {
   BusSettings,
   ConsumerSettings,
@@ -36,18 +55,25 @@ export type {
   EndpointSettings,
   PushAuth,
 } from './settings';
-export { CLOUD_RUN_REQUEST_TIMEOUT_SECONDS, SUBSCRIPTION_DEFAULTS } from './settings';
+export {
+  CLOUD_RUN_MAX_INSTANCE_REQUEST_CONCURRENCY,
+  CLOUD_RUN_REQUEST_TIMEOUT_SECONDS,
+  SUBSCRIPTION_DEFAULTS,
+} from './settings';
 export { subscriptionMetadata, subscriptionUpdate } from './subscription-metadata';
 export type { BusTfvars, TerraformEnvironment } from './tfvars';
-export {
-  renderTfvars,
-  TERRAFORM_ENVIRONMENTS,
-  TFVARS_COMMAND,
-  tfvarsFileUrl,
-  toTfvars,
-  writeTfvars,
-} from './tfvars';
+export { renderTfvars, TERRAFORM_ENVIRONMENTS, tfvarsFileUrl, toTfvars } from './tfvars';
 export type { SettingsIssue } from './timeouts';
-export { checkConsumerTimings, checkEndpointTimings, checkTimeouts } from './timeouts';
+export {
+  ABANDONED_LOCK_MARGIN,
+  ABANDONED_TRANSACTION_LOCK_SECONDS,
+  checkConsumerTimings,
+  checkEndpointTimings,
+  checkRetrySpan,
+  checkRetrySpans,
+  checkTimeouts,
+  MINIMUM_RETRY_SPAN_SECONDS,
+  retrySpanLowerBoundSeconds,
+} from './timeouts';
 export type { TopologyErrorCode } from './topology-error';
 export { TopologyError } from './topology-error';

@@ -3,21 +3,28 @@ import { describe, expect, it } from 'vitest';
 import { deriveBus } from './derive-bus';
 import { parseEnvironmentFile, readEnvironmentFile } from './environment-file';
 import { resolveEnvironment } from './resolve-environment';
+import { basePathOf, localServiceUrl, serviceOf } from './services';
 
 describe('settings/local.json', () => {
   const { settings, unresolved } = resolveEnvironment(readEnvironmentFile('local'));
 
-  it('puts every push app on its own loopback port from 8081, clear of the emulators (8085, 8086)', () => {
+  it("puts each consumer on its service's loopback port from the table, under its base path", () => {
     expect(unresolved).toEqual([]);
-    const ports = [
-      ...CONSUMERS.map((c) => settings.consumers[c].baseUrl),
-      settings.replay.baseUrl,
-    ].map((url) => {
-      const parsed = new URL(url ?? '');
-      expect(parsed.hostname).toBe('127.0.0.1');
-      return Number(parsed.port);
+    expect(Object.fromEntries(CONSUMERS.map((c) => [c, settings.consumers[c].baseUrl]))).toEqual({
+      'provisioning-worker': 'http://127.0.0.1:8081',
+      'billing-worker': 'http://127.0.0.1:8082',
+      'notification-relay': 'http://127.0.0.1:8083',
+      'api-read-model': 'http://127.0.0.1:8080',
+      'billing-read-model': 'http://127.0.0.1:8082',
+      ops: 'http://127.0.0.1:8083/ops',
     });
-    expect(ports).toEqual([8081, 8082, 8083, 8084, 8087, 8088, 8089]);
+    expect(settings.replay).toMatchObject({ service: 'replay', baseUrl: 'http://127.0.0.1:8089' });
+    for (const consumer of CONSUMERS) {
+      expect(settings.consumers[consumer].service).toBe(serviceOf(consumer));
+      expect(settings.consumers[consumer].baseUrl).toBe(
+        `${localServiceUrl(serviceOf(consumer))}${basePathOf(consumer)}`,
+      );
+    }
   });
 
   it('turns push auth off', () => {
@@ -75,11 +82,37 @@ describe('parseEnvironmentFile', () => {
   it('lists every problem at once', () => {
     const file = {
       pushAuth: 'oidc',
-      replay: {},
-      consumers: { ops: { service: 'x', ackDeadlineSeconds: '60' } },
+      replay: 'x',
+      consumers: { ops: { ackDeadlineSeconds: '60' }, nobody: {} },
     };
     expect(() => parseEnvironmentFile(file, 'bad.json')).toThrow(
-      /pushServiceAccount is required.*replay\.service.*consumers\.provisioning-worker\.service.*consumers\.ops\.ackDeadlineSeconds must be an integer/,
+      /pushServiceAccount is required.*replay must be an object.*consumers\.ops\.ackDeadlineSeconds must be an integer.*consumers\.nobody is not a consumer/,
     );
+  });
+
+  it('leaves where a push app runs to the services table', () => {
+    const file = {
+      pushAuth: 'off',
+      consumers: { ops: { service: 'orchestrator', basePath: '/x' } },
+    };
+    expect(() => parseEnvironmentFile(file, 'bad.json')).toThrow(
+      /consumers\.ops\.service is not a setting: the services table \(src\/services\/table\.ts\) places push apps; consumers\.ops\.basePath is not a setting/,
+    );
+  });
+});
+
+describe('resolveEnvironment with service URLs', () => {
+  it('puts every consumer of a service at its URL plus base path, audience the service URL', () => {
+    const { settings, unresolved } = resolveEnvironment(readEnvironmentFile('dev'), {
+      project: 'p1',
+      serviceUrls: { 'notification-relay': 'http://127.0.0.1:9304/' },
+    });
+    expect(unresolved).toEqual(['projectNumber']);
+    expect(settings.consumers.ops).toMatchObject({
+      baseUrl: 'http://127.0.0.1:9304/ops',
+      pushAuth: { audience: 'http://127.0.0.1:9304' },
+    });
+    expect(settings.consumers['notification-relay'].baseUrl).toBe('http://127.0.0.1:9304');
+    expect(settings.consumers['billing-worker'].baseUrl).toBeUndefined();
   });
 });

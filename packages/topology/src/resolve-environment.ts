@@ -5,6 +5,7 @@ import {
   TIMING_FIELDS,
   type Timings,
 } from './environment-file';
+import { archiveService, basePathOf, localPort, type ServiceName, serviceOf } from './services';
 import {
   type BusSettings,
   type ConsumerSettings,
@@ -17,6 +18,8 @@ export interface ResolveContext {
   project?: string;
   projectNumber?: string;
   region?: string;
+  /** Base URL of a service, instead of the file's `serviceUrl` template (also the audience). */
+  serviceUrls?: Readonly<Partial<Record<ServiceName, string>>>;
 }
 
 export interface ResolvedEnvironment {
@@ -40,7 +43,10 @@ function fill(template: string, values: Record<string, string | undefined>, miss
   return complete ? text : undefined;
 }
 
-/** Turns a settings file into BusSettings for one project. */
+/**
+ * Turns a settings file into BusSettings for one project: each consumer on the service the
+ * services table puts it on, under its base path; the archive endpoint on the archive service.
+ */
 export function resolveEnvironment(
   file: EnvironmentFile,
   context: ResolveContext = {},
@@ -52,16 +58,30 @@ export function resolveEnvironment(
       ? fill(file.pushServiceAccount, { project: context.project }, missing)
       : undefined;
 
-  function endpoint(entry: EndpointFile, path: string): EndpointSettings & Required<Timings> {
-    const values = {
-      project: context.project,
-      projectNumber: context.projectNumber,
-      region,
-      service: entry.service,
-    };
-    const basePath = entry.basePath ?? '';
-    const serviceUrl =
-      file.serviceUrl === undefined ? undefined : fill(file.serviceUrl, values, missing);
+  function serviceUrlOf(service: ServiceName): string | undefined {
+    const given = context.serviceUrls?.[service];
+    if (given !== undefined) return given.replace(/\/+$/, '');
+    if (file.serviceUrl === undefined) return undefined;
+    return fill(
+      file.serviceUrl,
+      {
+        project: context.project,
+        projectNumber: context.projectNumber,
+        region,
+        service,
+        localPort: String(localPort(service)),
+      },
+      missing,
+    );
+  }
+
+  function endpoint(
+    entry: EndpointFile,
+    service: ServiceName,
+    basePath: string,
+    path: string,
+  ): EndpointSettings & Required<Timings> {
+    const serviceUrl = serviceUrlOf(service);
     const baseUrl =
       entry.baseUrl ?? (serviceUrl === undefined ? undefined : `${serviceUrl}${basePath}`);
     if (baseUrl === undefined && file.serviceUrl === undefined) missing.add(`${path}.baseUrl`);
@@ -75,7 +95,7 @@ export function resolveEnvironment(
       ...SUBSCRIPTION_DEFAULTS,
       ...file.defaults,
       ...pickTimings(entry),
-      service: entry.service,
+      service,
       basePath,
       baseUrl,
       pushAuth,
@@ -85,14 +105,19 @@ export function resolveEnvironment(
   const consumers = Object.fromEntries(
     CONSUMERS.map((consumer) => [
       consumer,
-      endpoint(file.consumers[consumer], `consumers.${consumer}`),
+      endpoint(
+        file.consumers?.[consumer] ?? {},
+        serviceOf(consumer),
+        basePathOf(consumer),
+        `consumers.${consumer}`,
+      ),
     ]),
   ) as Record<ConsumerName, ConsumerSettings>;
   const {
     leaseSeconds: _lease,
     maxDeliveryAttempts: _attempts,
     ...replay
-  } = endpoint(file.replay, 'replay');
+  } = endpoint(file.replay ?? {}, archiveService(), '', 'replay');
   return { settings: { consumers, replay }, unresolved: [...missing].sort() };
 }
 

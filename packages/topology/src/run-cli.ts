@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PubSub } from '@google-cloud/pubsub';
 import { readBus } from './actual-bus';
@@ -11,20 +10,14 @@ import {
   readEnvironmentFile,
 } from './environment-file';
 import { formatPlan } from './format-plan';
+import { GENERATE_COMMAND, generatedFiles, isCurrent, writeGenerated } from './generated-files';
 import { plan } from './plan';
 import { resolveEnvironment } from './resolve-environment';
-import {
-  renderTfvars,
-  TERRAFORM_ENVIRONMENTS,
-  type TerraformEnvironment,
-  TFVARS_COMMAND,
-  tfvarsFileUrl,
-  writeTfvars,
-} from './tfvars';
+import { TERRAFORM_ENVIRONMENTS, type TerraformEnvironment } from './tfvars';
 import { TopologyError } from './topology-error';
 
 const USAGE = `usage: tsx src/cli.ts plan|apply [--env local|dev|prod] [--project ID] [--project-number N] [--region R] [--recreate]
-       tsx src/cli.ts tfvars [--env dev|prod] [--check]`;
+       tsx src/cli.ts generate [--env dev|prod] [--check]   (alias: tfvars)`;
 
 /** Local runs use the emulator DESIGN.md starts on 127.0.0.1:8085 unless told otherwise. */
 const LOCAL_EMULATOR_HOST = '127.0.0.1:8085';
@@ -57,7 +50,7 @@ export async function runCli(
     throw new TopologyError('settings_invalid', `--env must be one of ${ENVIRONMENTS.join(', ')}`);
   }
   const env: EnvironmentName | undefined = values.env;
-  if (command === 'tfvars') return tfvars(env, values.check, out);
+  if (command === 'generate' || command === 'tfvars') return generate(env, values.check, out);
   if (command !== 'plan' && command !== 'apply') {
     out(USAGE);
     return 1;
@@ -110,7 +103,8 @@ function pubsubFor(env: EnvironmentName, project: string): PubSub {
   return new PubSub({ projectId: project, emulatorMode: true });
 }
 
-function tfvars(
+/** Writes (or with `check`, compares) every file generated from the catalog and the services table. */
+function generate(
   env: EnvironmentName | undefined,
   check: boolean,
   out: (line: string) => void,
@@ -119,20 +113,13 @@ function tfvars(
     throw new TopologyError('settings_invalid', 'local has no Terraform: use --env dev or prod');
   const envs: readonly TerraformEnvironment[] = env === undefined ? TERRAFORM_ENVIRONMENTS : [env];
   let stale = 0;
-  for (const name of envs) {
+  for (const file of generatedFiles(envs)) {
     if (check) {
-      const url = tfvarsFileUrl(name);
-      let current = '';
-      try {
-        current = readFileSync(url, 'utf8');
-      } catch {
-        current = '';
-      }
-      const fresh = current === renderTfvars(name);
+      const fresh = isCurrent(file);
       if (!fresh) stale++;
-      out(`${fresh ? 'up to date' : `stale (run ${TFVARS_COMMAND})`}: ${url.pathname}`);
+      out(`${fresh ? 'up to date' : `stale (run ${GENERATE_COMMAND})`}: ${file.url.pathname}`);
     } else {
-      const { path, changed } = writeTfvars(name);
+      const { path, changed } = writeGenerated(file);
       out(`${changed ? 'wrote' : 'unchanged'} ${path}`);
     }
   }

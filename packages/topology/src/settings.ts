@@ -2,6 +2,8 @@ import type { ConsumerName } from '@gpuaas/contracts';
 
 /** Cloud Run's request timeout for every service of the platform (its default is also 300 s). */
 export const CLOUD_RUN_REQUEST_TIMEOUT_SECONDS = 300;
+/** Requests one Cloud Run instance serves at once (Cloud Run's default). */
+export const CLOUD_RUN_MAX_INSTANCE_REQUEST_CONCURRENCY = 80;
 
 /** Defaults for every push subscription; DESIGN.md "Consumer semantics" 5 nests them. */
 export const SUBSCRIPTION_DEFAULTS = {

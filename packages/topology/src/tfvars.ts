@@ -1,5 +1,3 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Bus } from './bus';
 import { deriveBus } from './derive-bus';
 import { type EnvironmentName, readEnvironmentFile } from './environment-file';
@@ -8,8 +6,6 @@ import { resolveEnvironment } from './resolve-environment';
 /** Environments with Terraform (local runs on the emulator only). */
 export const TERRAFORM_ENVIRONMENTS = ['dev', 'prod'] as const satisfies readonly EnvironmentName[];
 export type TerraformEnvironment = (typeof TERRAFORM_ENVIRONMENTS)[number];
-
-export const TFVARS_COMMAND = 'pnpm --filter @gpuaas/topology tfvars';
 
 /** `infra/terraform/environments/<env>/bus.auto.tfvars.json`, the input of modules/event-bus. */
 export interface BusTfvars {
@@ -76,22 +72,8 @@ export function toTfvars(bus: Bus): BusTfvars {
 export const tfvarsFileUrl = (env: TerraformEnvironment): URL =>
   new URL(`../../../infra/terraform/environments/${env}/bus.auto.tfvars.json`, import.meta.url);
 
-/** The file content `tfvars` writes for an environment (from catalog + `settings/<env>.json`). */
+/** The file content `generate` writes for an environment (from catalog + `settings/<env>.json`). */
 export function renderTfvars(env: TerraformEnvironment): string {
   const { settings } = resolveEnvironment(readEnvironmentFile(env));
   return `${JSON.stringify(toTfvars(deriveBus(settings)), null, 2)}\n`;
-}
-
-/** Writes the file; returns its path and whether it changed. */
-export function writeTfvars(env: TerraformEnvironment): { path: string; changed: boolean } {
-  const url = tfvarsFileUrl(env);
-  const content = renderTfvars(env);
-  let previous: string | undefined;
-  try {
-    previous = readFileSync(url, 'utf8');
-  } catch {
-    previous = undefined;
-  }
-  if (previous !== content) writeFileSync(url, content);
-  return { path: fileURLToPath(url), changed: previous !== content };
 }

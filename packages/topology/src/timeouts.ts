@@ -7,6 +7,46 @@ export interface SettingsIssue {
   message: string;
 }
 
+/**
+ * A consumer killed inside a Firestore transaction leaves its documents locked until Firestore
+ * expires the transaction (about 60 s on the emulator; production expires idle ones after ~60 s);
+ * every redelivery meanwhile fails (503).
+ */
+export const ABANDONED_TRANSACTION_LOCK_SECONDS = 60;
+/** How much longer than that lock a subscription's retries must last. */
+export const ABANDONED_LOCK_MARGIN = 1.5;
+/** The shortest retry span a consumer subscription may have: 90 s. */
+export const MINIMUM_RETRY_SPAN_SECONDS =
+  ABANDONED_TRANSACTION_LOCK_SECONDS * ABANDONED_LOCK_MARGIN;
+
+/** A lower bound of the time from the first delivery to the last: each retry waits at least the minimum backoff. */
+export const retrySpanLowerBoundSeconds = (
+  settings: Pick<ConsumerSettings, 'maxDeliveryAttempts' | 'minimumBackoffSeconds'>,
+): number => (settings.maxDeliveryAttempts - 1) * settings.minimumBackoffSeconds;
+
+/** [] when the retries outlast an abandoned transaction's lock with margin, else one issue. */
+export function checkRetrySpan(path: string, settings: ConsumerSettings): SettingsIssue[] {
+  const span = retrySpanLowerBoundSeconds(settings);
+  if (span >= MINIMUM_RETRY_SPAN_SECONDS) return [];
+  const { maxDeliveryAttempts, minimumBackoffSeconds } = settings;
+  return [
+    {
+      path: `${path}.maxDeliveryAttempts`,
+      message:
+        `retries span at least (maxDeliveryAttempts ${maxDeliveryAttempts} - 1) x minimumBackoffSeconds ${minimumBackoffSeconds} s = ${span} s, ` +
+        `below ${MINIMUM_RETRY_SPAN_SECONDS} s (an abandoned Firestore transaction locks its documents for about ${ABANDONED_TRANSACTION_LOCK_SECONDS} s, x ${ABANDONED_LOCK_MARGIN} margin): ` +
+        'a consumer killed mid-transaction would be dead-lettered while its lock holds; raise maxDeliveryAttempts or minimumBackoffSeconds',
+    },
+  ];
+}
+
+/** Checks every consumer's retry span against an abandoned transaction's lock. */
+export function checkRetrySpans(settings: BusSettings): SettingsIssue[] {
+  return (Object.entries(settings.consumers) as [ConsumerName, ConsumerSettings][]).flatMap(
+    ([name, consumer]) => checkRetrySpan(`consumers.${name}`, consumer),
+  );
+}
+
 /** Pub/Sub's own limits plus lease < ack deadline < request timeout; [] when all hold. */
 export function checkConsumerTimings(path: string, settings: ConsumerSettings): SettingsIssue[] {
   const issues = checkEndpointTimings(path, settings);

@@ -1,6 +1,8 @@
 export type TopologyErrorCode =
   | 'settings_invalid'
   | 'timeouts_not_nested'
+  | 'retry_span_too_short'
+  | 'services_invalid'
   | 'base_url_missing'
   | 'project_missing'
   | 'push_target_conflict'

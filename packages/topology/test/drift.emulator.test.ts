@@ -110,7 +110,7 @@ describe('the CLI on the Pub/Sub emulator', () => {
     );
     expect(first.join('\n')).toContain('+ subscription platform.payments.reconcile_failed.ops');
     expect(first.join('\n')).toContain(
-      'http://127.0.0.1:8088/push/platform.payments.reconcile_failed',
+      'http://127.0.0.1:8083/ops/push/platform.payments.reconcile_failed',
     );
 
     const second: string[] = [];

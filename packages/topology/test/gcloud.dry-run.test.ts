@@ -1,7 +1,14 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tfvarsFileUrl } from '../src/index';
+import {
+  SERVICE_NAMES,
+  type ServicesTfvars,
+  servicesTfvarsFileUrl,
+  tasksOf,
+  tfvarsFileUrl,
+} from '../src/index';
 import { type GcloudSandbox, gcloudSandbox } from './support/gcloud';
 
 /** A stub gcloud: the project number is 123456789, `cases` answer some calls, nothing else exists. */
@@ -31,6 +38,11 @@ const CONSUMER_SERVICES = [
   'billing-worker',
   'notification-relay',
 ];
+/** The words of a printed (shell-quoted) command line. */
+const words = (line: string): string[] =>
+  execFileSync('bash', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' })
+    .split('\0')
+    .slice(0, -1);
 const url = (service: string) => `https://${service}-123456789.europe-west1.run.app`;
 
 afterAll(() => {
@@ -84,6 +96,25 @@ describe('infra/gcloud/deploy-bus.sh --dry-run', () => {
       expect(line).not.toContain('--message-retention-duration');
   });
 
+  it("takes the archives' retention from the services file (dead_letter_retention_days)", async () => {
+    const made = sandbox();
+    const file = join(made.dir, 'services.auto.tfvars.json');
+    const data = JSON.parse(readFileSync(servicesTfvarsFileUrl('dev'), 'utf8')) as ServicesTfvars;
+    data.dead_letter_retention_days = 14;
+    writeFileSync(file, JSON.stringify(data));
+    const run = await made.run('deploy-bus.sh', [
+      '--project',
+      'p1',
+      '--services',
+      file,
+      '--dry-run',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const archives = printed(run.stdout).filter((line) => / create \S+\.dlq\.archive /.test(line));
+    expect(archives).toHaveLength(6);
+    for (const line of archives) expect(line).toContain(' --message-retention-duration=1209600s ');
+  });
+
   it('takes push endpoints from --service-urls but the audience always from the deterministic URL', async () => {
     const made = sandbox();
     const urlsFile = join(made.dir, 'service-urls.json');
@@ -116,7 +147,7 @@ describe('infra/gcloud/deploy-bus.sh --dry-run', () => {
 });
 
 describe('infra/gcloud/deploy-services.sh --dry-run', () => {
-  it('deploys every app with the request timeout above the ack deadline', async () => {
+  it('deploys every app of the table with the request timeout above the ack deadline', async () => {
     const run = await sandbox().run('deploy-services.sh', [
       '--project',
       'p1',
@@ -126,17 +157,13 @@ describe('infra/gcloud/deploy-services.sh --dry-run', () => {
     ]);
     expect(run.code, run.stderr).toBe(0);
     const deploys = printed(run.stdout).filter((line) => line.startsWith('gcloud run deploy '));
-    expect(deploys.map((line) => line.split(' ')[3])).toEqual([
-      'orchestrator',
-      'provisioning-worker',
-      'billing-worker',
-      'payments',
-      'notification-relay',
-      'replay',
-    ]);
+    expect(deploys.map((line) => line.split(' ')[3])).toEqual(SERVICE_NAMES);
     expect(deploys.every((line) => line.includes(' --timeout=300 '))).toBe(true);
     const notification = deploys.find((line) => line.includes(' notification-relay '));
     expect(notification).toContain('ACK_DEADLINE_SECONDS=60\\,LEASE_SECONDS=30');
+    expect(notification).toContain(
+      'IDEMPOTENCY_RETENTION_DAYS=45\\,DEAD_LETTER_RETENTION_DAYS=31\\,REPLAY_WINDOW_DAYS=7',
+    );
     expect(notification).toContain(`PUSH_AUDIENCE=${url('notification-relay')}`);
     // replay receives the archive subscriptions: same timings as a consumer service.
     const replay = deploys.find((line) => line.includes(' replay '));
@@ -147,7 +174,7 @@ describe('infra/gcloud/deploy-services.sh --dry-run', () => {
     expect(onlyReads(run.gcloudCalls)).toBe(true);
   });
 
-  it('creates an outbox sweep job per consumer service: POST every minute, push OIDC token and audience', async () => {
+  it('creates a scheduler job <task>-<service> per task of the table: POST <service><path>, push OIDC token', async () => {
     const run = await sandbox().run('deploy-services.sh', [
       '--project',
       'p1',
@@ -159,34 +186,52 @@ describe('infra/gcloud/deploy-services.sh --dry-run', () => {
     ]);
     expect(run.code, run.stderr).toBe(0);
     const lines = printed(run.stdout);
-    const jobs = lines.filter((line) => line.startsWith('gcloud scheduler jobs create http '));
-    expect(jobs.map((line) => line.split(' ')[5])).toEqual(
-      CONSUMER_SERVICES.map((service) => `outbox-sweep-${service}`),
+    const jobs = lines
+      .filter((line) => line.startsWith('gcloud scheduler jobs create http '))
+      .map(words);
+    const expected = SERVICE_NAMES.flatMap((service) =>
+      tasksOf(service).map((task) => ({ service, task })),
     );
-    for (const [index, service] of CONSUMER_SERVICES.entries()) {
-      const flags = [
-        '--location=europe-west1',
-        '--schedule=\\*\\ \\*\\ \\*\\ \\*\\ \\*',
-        `--uri=${url(service)}/tasks/outbox-sweep`,
-        '--http-method=POST',
-        '--oidc-service-account-email=push2@p1.iam.gserviceaccount.com',
-        `--oidc-token-audience=${url(service)}`,
-        '--project=p1',
-      ];
-      for (const flag of flags) expect(`${jobs[index]} `, service).toContain(` ${flag} `);
+    expect(jobs.map((job) => job[5])).toEqual(
+      expected.map(({ service, task }) => `${task.name}-${service}`),
+    );
+    expect(jobs.map((job) => job[5])).toContain('outbox-sweep-payments');
+    for (const [index, { service, task }] of expected.entries()) {
+      expect(jobs[index], task.name).toEqual(
+        expect.arrayContaining([
+          '--location=europe-west1',
+          `--schedule=${task.schedule}`,
+          '--time-zone=Etc/UTC',
+          `--uri=${url(service)}${task.path}`,
+          '--http-method=POST',
+          '--oidc-service-account-email=push2@p1.iam.gserviceaccount.com',
+          `--oidc-token-audience=${url(service)}`,
+          `--description=${task.description}`,
+          '--project=p1',
+        ]),
+      );
     }
-    // The services accept that account's tokens, pushes and sweeps alike.
+    expect(jobs.find((job) => job[5] === 'reconcile-provisioning-worker')).toContain(
+      '--schedule=*/5 * * * *',
+    );
+    // The services accept that account's tokens, pushes and tasks alike.
     const deploys = lines.filter((line) => line.startsWith('gcloud run deploy '));
     expect(deploys).toHaveLength(6);
     for (const line of deploys)
       expect(line).toContain('PUSH_SERVICE_ACCOUNT=push2@p1.iam.gserviceaccount.com');
+    // payments has tasks but no subscription: deploy-bus.sh does not grant it, so this does.
+    expect(
+      lines.filter((line) => line.startsWith('gcloud run services add-iam-policy-binding ')),
+    ).toEqual([
+      'gcloud run services add-iam-policy-binding payments --region=europe-west1 --project=p1 --role=roles/run.invoker --member=serviceAccount:push2@p1.iam.gserviceaccount.com --format=none',
+    ]);
     expect(
       run.gcloudCalls.filter((call) => call.startsWith('scheduler jobs describe ')),
-    ).toHaveLength(4);
+    ).toHaveLength(expected.length);
     expect(onlyReads(run.gcloudCalls)).toBe(true);
   });
 
-  it('describes each sweep job first: leaves a matching one, updates one that drifted', async () => {
+  it('describes each job first: leaves a matching one, updates one that drifted', async () => {
     // What `describe --format=value(...)` prints: the fields, tab-separated.
     const fields = (service: string, account: string) =>
       `printf '%s\\t%s\\t%s\\t%s\\t%s\\n' '* * * * *' '${url(service)}/tasks/outbox-sweep' POST '${account}' '${url(service)}'`;
@@ -203,14 +248,121 @@ describe('infra/gcloud/deploy-services.sh --dry-run', () => {
     ]);
     expect(run.code, run.stderr).toBe(0);
     const jobs = printed(run.stdout)
-      .filter((line) => line.startsWith('gcloud scheduler jobs '))
+      .filter(
+        (line) => line.startsWith('gcloud scheduler jobs ') && line.includes(' outbox-sweep-'),
+      )
       .map((line) => line.split(' ').slice(0, 6).join(' '));
     expect(jobs).toEqual([
       'gcloud scheduler jobs create http outbox-sweep-provisioning-worker',
       'gcloud scheduler jobs update http outbox-sweep-billing-worker',
-      'gcloud scheduler jobs create http outbox-sweep-notification-relay',
+      'gcloud scheduler jobs create http outbox-sweep-payments',
     ]);
     expect(run.stderr).toContain('outbox-sweep-orchestrator: up to date');
+  });
+
+  it('gives every service the retention figures and the services table sizing, ingress and secrets', async () => {
+    const run = await sandbox().run('deploy-services.sh', [
+      '--project',
+      'p1',
+      '--env',
+      'prod',
+      '--image-tag',
+      't1',
+      '--dry-run',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const deploys = printed(run.stdout)
+      .filter((line) => line.startsWith('gcloud run deploy '))
+      .map(words);
+    const flag = (deploy: string[], name: string) =>
+      deploy.find((word) => word.startsWith(`--${name}=`))?.slice(name.length + 3) ??
+      (deploy.includes(`--${name}`) ? true : undefined);
+    const { services } = JSON.parse(
+      readFileSync(servicesTfvarsFileUrl('prod'), 'utf8'),
+    ) as ServicesTfvars;
+    for (const deploy of deploys) {
+      const name = deploy[3] as keyof typeof services;
+      const service = services[name];
+      const env = String(flag(deploy, 'set-env-vars')).split(',');
+      expect(env, name).toEqual(
+        expect.arrayContaining([
+          'IDEMPOTENCY_RETENTION_DAYS=45',
+          'DEAD_LETTER_RETENTION_DAYS=31',
+          'REPLAY_WINDOW_DAYS=7',
+          'PUSH_AUTH=oidc',
+        ]),
+      );
+      expect(flag(deploy, 'min-instances'), name).toBe(String(service.min_instance_count));
+      expect(flag(deploy, 'max-instances'), name).toBe(String(service.max_instance_count));
+      expect(flag(deploy, 'ingress'), name).toBe(
+        service.ingress === 'INGRESS_TRAFFIC_ALL' ? 'all' : 'internal',
+      );
+      expect(
+        flag(
+          deploy,
+          service.allow_unauthenticated ? 'allow-unauthenticated' : 'no-allow-unauthenticated',
+        ),
+        name,
+      ).toBe(true);
+    }
+    expect(
+      deploys.map((d) => `${d[3]} ${flag(d, 'min-instances')}-${flag(d, 'max-instances')}`),
+    ).toEqual([
+      'orchestrator 1-20',
+      'provisioning-worker 1-20',
+      'billing-worker 1-20',
+      'payments 1-20',
+      'notification-relay 1-20',
+      'replay 0-2',
+    ]);
+    expect(flag(deploys.find((d) => d[3] === 'payments') ?? [], 'set-secrets')).toBe(
+      'STRIPE_SECRET_KEY=stripe-secret-key:latest,STRIPE_WEBHOOK_SECRET=stripe-webhook-secret:latest',
+    );
+  });
+
+  it('refuses a services file whose env sets PUSH_AUTH, before any change', async () => {
+    const made = sandbox();
+    const file = join(made.dir, 'services.auto.tfvars.json');
+    const data = JSON.parse(readFileSync(servicesTfvarsFileUrl('dev'), 'utf8')) as ServicesTfvars;
+    data.services.replay.env = { PUSH_AUTH: 'off' };
+    writeFileSync(file, JSON.stringify(data));
+    const run = await made.run('deploy-services.sh', [
+      '--project',
+      'p1',
+      '--image-tag',
+      't1',
+      '--services',
+      file,
+      '--dry-run',
+    ]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(
+      /error: .*services\.auto\.tfvars\.json: services\.replay\.env sets PUSH_AUTH: push authentication is set by the platform/,
+    );
+    expect(run.stdout).toBe('');
+    expect(run.gcloudCalls).toEqual([]);
+  });
+
+  it('refuses retention figures that let a replay outlive its dedupe records', async () => {
+    const made = sandbox();
+    const file = join(made.dir, 'services.auto.tfvars.json');
+    const data = JSON.parse(readFileSync(servicesTfvarsFileUrl('dev'), 'utf8')) as ServicesTfvars;
+    data.idempotency_retention_days = 30;
+    writeFileSync(file, JSON.stringify(data));
+    const run = await made.run('deploy-services.sh', [
+      '--project',
+      'p1',
+      '--image-tag',
+      't1',
+      '--services',
+      file,
+      '--dry-run',
+    ]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(
+      /idempotency_retention_days must exceed dead_letter_retention_days \+ replay_window_days/,
+    );
+    expect(run.stdout).toBe('');
   });
 
   it('stops when an ack deadline is not below the request timeout (300 s)', async () => {

@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PubSub } from '@google-cloud/pubsub';
-import { CONSUMERS } from '@gpuaas/contracts';
 import { pubsubClient, uniqueProjectId } from '@gpuaas/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,20 +10,16 @@ import {
   readBus,
   readEnvironmentFile,
   resolveEnvironment,
+  type ServiceName,
 } from '../src/index';
 import { type GcloudSandbox, gcloudSandbox } from './support/gcloud';
 
 /** settings/dev.json with each Cloud Run service at a loopback URL instead of its run.app URL. */
-function devBusAt(urls: Record<string, string>, project: string): Bus {
-  const file = structuredClone(readEnvironmentFile('dev'));
-  delete file.serviceUrl;
-  for (const entry of [...CONSUMERS.map((c) => file.consumers[c]), file.replay]) {
-    const url = urls[entry.service];
-    if (url === undefined) throw new Error(`no URL for ${entry.service}`);
-    entry.baseUrl = `${url}${entry.basePath ?? ''}`;
-    entry.audience = url;
-  }
-  const { settings, unresolved } = resolveEnvironment(file, { project });
+function devBusAt(serviceUrls: Partial<Record<ServiceName, string>>, project: string): Bus {
+  const { settings, unresolved } = resolveEnvironment(readEnvironmentFile('dev'), {
+    project,
+    serviceUrls,
+  });
   if (unresolved.length > 0) throw new Error(`unresolved: ${unresolved.join(', ')}`);
   return deriveBus(settings);
 }

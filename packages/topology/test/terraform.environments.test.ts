@@ -1,18 +1,22 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are Terraform expressions, not templates.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type BusTfvars, TERRAFORM_ENVIRONMENTS, tfvarsFileUrl } from '../src/index';
 import {
-  at,
-  type Hcl,
-  parseTerraform,
-  resource,
-  type TerraformDir,
-  terraformDir,
-} from './support/terraform';
+  type BusTfvars,
+  RETENTION_DAYS,
+  SERVICE_NAMES,
+  type ServicesTfvars,
+  servicesTfvarsFileUrl,
+  TERRAFORM_ENVIRONMENTS,
+  tasksOf,
+  tfvarsFileUrl,
+} from '../src/index';
+import { at, parseTerraform, resource, type TerraformDir, terraformDir } from './support/terraform';
 
-const tfvars = (env: 'dev' | 'prod') =>
+const busTfvars = (env: 'dev' | 'prod') =>
   JSON.parse(readFileSync(tfvarsFileUrl(env), 'utf8')) as BusTfvars;
+const servicesTfvars = (env: 'dev' | 'prod') =>
+  JSON.parse(readFileSync(servicesTfvarsFileUrl(env), 'utf8')) as ServicesTfvars;
 
 let dirs: Map<string, TerraformDir>;
 const dir = (name: string): TerraformDir => terraformDir(dirs, name);
@@ -23,10 +27,8 @@ beforeAll(async () => {
 
 describe.each(TERRAFORM_ENVIRONMENTS)('environments/%s', (env) => {
   let root: TerraformDir;
-  let services: Record<string, Hcl>;
   beforeAll(() => {
     root = dir(`environments/${env}`);
-    services = at(root.module, 'platform', 'services') as Record<string, Hcl>;
   });
 
   it('configures the provider, a GCS backend and the platform module', () => {
@@ -37,63 +39,101 @@ describe.each(TERRAFORM_ENVIRONMENTS)('environments/%s', (env) => {
       expect(root.variable).toHaveProperty(name);
   });
 
-  it('declares every variable the generated file sets, and passes it to the bus', () => {
-    for (const key of Object.keys(tfvars(env))) {
+  it('declares every variable the generated files set, and passes it on', () => {
+    for (const key of Object.keys(busTfvars(env))) {
       expect(root.variable, key).toHaveProperty(key);
       expect(at(root.module, 'platform', key)).toBe(`\${var.${key}}`);
       expect(at(dir('modules/platform').module, 'event_bus', key)).toBe(`\${var.${key}}`);
     }
+    for (const key of Object.keys(servicesTfvars(env))) {
+      expect(root.variable, key).toHaveProperty(key);
+      expect(at(root.module, 'platform', key)).toBe(`\${var.${key}}`);
+      expect(dir('modules/platform').variable, key).toHaveProperty(key);
+    }
+  });
+
+  it('writes no service by hand: the services map is the generated one', () => {
+    // The table (src/services/table.ts) is the one description of the apps.
+    expect(at(root.module, 'platform', 'services')).toBe('${var.services}');
+    expect(Object.keys(servicesTfvars(env).services)).toEqual(SERVICE_NAMES);
+    expect(servicesTfvars(env)).toMatchObject({
+      idempotency_retention_days: RETENTION_DAYS.idempotency,
+      dead_letter_retention_days: RETENTION_DAYS.deadLetter,
+      replay_window_days: RETENTION_DAYS.replayWindow,
+    });
   });
 
   it('runs a Cloud Run service for every push target, its request timeout above the ack deadline', () => {
-    const platformType = String(at(dir('modules/platform').variable, 'services', 'type'));
-    const defaultTimeout = Number(
-      /request_timeout_seconds\s+= optional\(number, (\d+)\)/.exec(platformType)?.[1],
-    );
-    expect(defaultTimeout).toBe(300);
-    const bus = tfvars(env);
+    const { services } = servicesTfvars(env);
+    const bus = busTfvars(env);
     for (const s of [...bus.subscriptions, ...bus.archive_subscriptions]) {
-      const service = services[s.service];
+      const service = services[s.service as keyof typeof services];
       expect(service, `${s.name} pushes to ${s.service}`).toBeDefined();
-      const timeout = Number(service?.request_timeout_seconds ?? defaultTimeout);
-      expect(timeout, s.name).toBeGreaterThan(s.ack_deadline_seconds);
+      expect(service.request_timeout_seconds, s.name).toBeGreaterThan(s.ack_deadline_seconds);
     }
     for (const s of bus.subscriptions)
       expect(s.ack_deadline_seconds, s.name).toBeGreaterThan(s.lease_seconds);
   });
 
-  it('ticks the outbox sweep of every consumer service every minute, with the push OIDC token', () => {
-    const platform = dir('modules/platform');
-    const job = resource(platform, 'google_cloud_scheduler_job', 'outbox_sweep');
-    // One job per service a catalog row's subscription pushes to (those run packages/eventing).
-    expect(job.for_each).toBe('${local.consumer_services}');
-    expect(platform.locals.consumer_services).toMatch(
-      /^\$\{toset\(\[for (\w+) in var\.subscriptions : \1\.service\]\)\}$/,
+  it('sizes the services per environment and exposes the user-facing ones', () => {
+    const { services } = servicesTfvars(env);
+    const [min, max] = env === 'dev' ? [0, 3] : [1, 20];
+    for (const name of SERVICE_NAMES.filter((n) => n !== 'replay')) {
+      expect(services[name], name).toMatchObject({
+        min_instance_count: min,
+        max_instance_count: max,
+      });
+    }
+    expect(services.replay).toMatchObject({ min_instance_count: 0, max_instance_count: 2 });
+    const exposure = Object.fromEntries(
+      SERVICE_NAMES.map((n) => [n, `${services[n].ingress} ${services[n].allow_unauthenticated}`]),
     );
-    const consumerServices = [...new Set(tfvars(env).subscriptions.map((s) => s.service))].sort();
-    expect(consumerServices).toEqual([
-      'billing-worker',
-      'notification-relay',
-      'orchestrator',
-      'provisioning-worker',
-    ]);
-    for (const service of consumerServices) expect(services, service).toHaveProperty(service);
+    expect(exposure).toEqual({
+      orchestrator: 'INGRESS_TRAFFIC_ALL true',
+      'provisioning-worker': 'INGRESS_TRAFFIC_INTERNAL_ONLY false',
+      'billing-worker': 'INGRESS_TRAFFIC_ALL true',
+      payments: 'INGRESS_TRAFFIC_ALL true',
+      'notification-relay': 'INGRESS_TRAFFIC_ALL true',
+      replay: 'INGRESS_TRAFFIC_ALL false',
+    });
+    expect(services.payments.secret_env).toEqual({
+      STRIPE_SECRET_KEY: { secret: 'stripe-secret-key', version: 'latest' },
+      STRIPE_WEBHOOK_SECRET: { secret: 'stripe-webhook-secret', version: 'latest' },
+    });
+  });
+
+  it('carries every task of the table, so the platform makes one scheduler job per (service, task)', () => {
+    const { services } = servicesTfvars(env);
+    for (const name of SERVICE_NAMES) expect(services[name].tasks, name).toEqual(tasksOf(name));
+  });
+});
+
+describe('modules/platform scheduler jobs', () => {
+  it('makes one job <task>-<service> per task, POST <service URL><path> with the push OIDC token', () => {
+    const platform = dir('modules/platform');
+    const job = resource(platform, 'google_cloud_scheduler_job', 'task');
+    expect(job.for_each).toBe('${local.scheduler_jobs}');
+    expect(String(platform.locals.scheduler_jobs)).toMatch(
+      /^\$\{merge\(\[\s+for service, s in var\.services : \{\s+for task in s\.tasks : "\$\{task\.name\}-\$\{service\}" => merge\(task, \{ service = service \}\)\s+\}\s+\]\.\.\.\)\}$/,
+    );
     expect(job).toMatchObject({
-      name: 'outbox-sweep-${each.key}',
-      schedule: '* * * * *',
+      name: '${each.key}',
+      schedule: '${each.value.schedule}',
+      description: '${each.value.description}',
+      time_zone: 'Etc/UTC',
       region: '${var.region}',
       project: '${var.project_id}',
     });
     expect(at(job, 'http_target', 'http_method')).toBe('POST');
     expect(at(job, 'http_target', 'uri')).toBe(
-      '${module.service[each.key].audience}/tasks/outbox-sweep',
+      '${module.service[each.value.service].audience}${each.value.path}',
     );
-    // The sweep authenticates like a push: token email = PUSH_SERVICE_ACCOUNT, aud = PUSH_AUDIENCE.
+    // A task authenticates like a push: token email = PUSH_SERVICE_ACCOUNT, aud = PUSH_AUDIENCE.
     expect(at(job, 'http_target', 'oidc_token', 'service_account_email')).toBe(
       '${google_service_account.push.email}',
     );
     expect(at(job, 'http_target', 'oidc_token', 'audience')).toBe(
-      '${module.service[each.key].audience}',
+      '${module.service[each.value.service].audience}',
     );
     expect(at(platform.module, 'service', 'push_auth')).toEqual({
       service_account_email: '${google_service_account.push.email}',
@@ -105,5 +145,33 @@ describe.each(TERRAFORM_ENVIRONMENTS)('environments/%s', (env) => {
     expect(String(run.locals.push_env)).toMatch(/PUSH_AUDIENCE\s+= local\.audience/);
     expect(platform.locals.apis).toContain('cloudscheduler.googleapis.com');
     expect(job.depends_on).toEqual(['${google_project_service.enabled}']);
+  });
+
+  it('lets the push account invoke services with tasks but no subscription', () => {
+    const platform = dir('modules/platform');
+    const invoker = resource(platform, 'google_cloud_run_v2_service_iam_member', 'task_invoker');
+    expect(invoker).toMatchObject({
+      for_each:
+        '${setsubtract(toset([for job in local.scheduler_jobs : job.service]), local.push_services)}',
+      role: 'roles/run.invoker',
+      member: '${google_service_account.push.member}',
+    });
+    const bus = busTfvars('dev');
+    const pushed = new Set(
+      [...bus.subscriptions, ...bus.archive_subscriptions].map((s) => s.service),
+    );
+    const withTasks = SERVICE_NAMES.filter((name) => tasksOf(name).length > 0);
+    // payments has a sweep and no subscription: only the task grant covers it.
+    expect(withTasks.filter((name) => !pushed.has(name))).toEqual(['payments']);
+  });
+
+  it('keeps the outbox sweep jobs it had under their old address (moved, not recreated)', () => {
+    const moves = dir('modules/platform').moved.map((m) => [m.from, m.to]);
+    expect(moves).toEqual(
+      ['orchestrator', 'provisioning-worker', 'billing-worker'].map((service) => [
+        `\${google_cloud_scheduler_job.outbox_sweep["${service}"]}`,
+        `\${google_cloud_scheduler_job.task["outbox-sweep-${service}"]}`,
+      ]),
+    );
   });
 });

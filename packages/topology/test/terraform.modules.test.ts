@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SUBSCRIPTION_DEFAULTS } from '../src/index';
+import { RESERVED_ENV_KEYS, RETENTION_DAYS, SUBSCRIPTION_DEFAULTS } from '../src/index';
 import {
   at,
+  type Hcl,
   parseTerraform,
   resource,
   TERRAFORM_DIR,
@@ -81,6 +82,73 @@ describe('modules/platform', () => {
     );
     expect(String(locals.consumer_env)).toMatch(
       /for service, acks in local\.ack_deadlines_seconds/,
+    );
+  });
+});
+
+describe('retention: dedupe records outlive the dead-letter archive plus the longest replay window', () => {
+  it('has the three variables, defaulting to the figures of the services table', () => {
+    const { variable } = dir('modules/platform');
+    expect(at(variable, 'idempotency_retention_days', 'default')).toBe(RETENTION_DAYS.idempotency);
+    expect(at(variable, 'dead_letter_retention_days', 'default')).toBe(RETENTION_DAYS.deadLetter);
+    expect(at(variable, 'replay_window_days', 'default')).toBe(RETENTION_DAYS.replayWindow);
+    expect([45, 31, 7]).toEqual([
+      RETENTION_DAYS.idempotency,
+      RETENTION_DAYS.deadLetter,
+      RETENTION_DAYS.replayWindow,
+    ]);
+  });
+
+  it('validates idempotency_retention_days > dead_letter_retention_days + replay_window_days', () => {
+    const { variable } = dir('modules/platform');
+    expect(at(variable, 'idempotency_retention_days', 'validation', 'condition')).toBe(
+      '${var.idempotency_retention_days > var.dead_letter_retention_days + var.replay_window_days}',
+    );
+    expect(at(variable, 'dead_letter_retention_days', 'validation', 'condition')).toBe(
+      '${var.dead_letter_retention_days >= 1 && var.dead_letter_retention_days <= 31}',
+    );
+    // A validation naming other variables needs Terraform 1.9.
+    for (const d of ['modules/platform', 'environments/dev', 'environments/prod']) {
+      expect(at(dir(d).terraform, 'required_version'), d).toBe('>= 1.9');
+    }
+  });
+
+  it('passes the three figures as env to every Cloud Run service, over anything in env', () => {
+    const platform = dir('modules/platform');
+    expect(platform.locals.retention_env).toEqual({
+      IDEMPOTENCY_RETENTION_DAYS: '${tostring(var.idempotency_retention_days)}',
+      DEAD_LETTER_RETENTION_DAYS: '${tostring(var.dead_letter_retention_days)}',
+      REPLAY_WINDOW_DAYS: '${tostring(var.replay_window_days)}',
+    });
+    expect(at(platform.module, 'service', 'for_each')).toBe('${var.services}');
+    expect(at(platform.module, 'service', 'env')).toBe(
+      '${merge(each.value.env, lookup(local.consumer_env, each.key, {}), local.retention_env)}',
+    );
+  });
+});
+
+describe('push authentication cannot be turned off through env', () => {
+  const refusesPushKeys = (validations: Hcl[], subject: string) => {
+    const conditions = validations.map((v) => String(v.condition));
+    const refusal = conditions.find((c) => c.includes('"PUSH_AUTH"'));
+    expect(refusal, `${subject} refuses PUSH_AUTH`).toBeDefined();
+    for (const key of RESERVED_ENV_KEYS) expect(refusal).toContain(`"${key}"`);
+    expect(refusal).toMatch(/length\(setintersection\(keys\((var|s)\.env\), \[.*\]\)\) == 0/);
+  };
+
+  it('is refused in the services map of modules/platform', () => {
+    const services = dir('modules/platform').variable.services as Hcl;
+    refusesPushKeys(services.validation as Hcl[], 'modules/platform services');
+    expect(String(services.validation && (services.validation as Hcl[])[0]?.condition)).toMatch(
+      /for s in var\.services/,
+    );
+  });
+
+  it('is refused in the env of modules/cloud-run-service, whose push settings also win the merge', () => {
+    const run = dir('modules/cloud-run-service');
+    refusesPushKeys(at(run.variable, 'env', 'validation') as Hcl[], 'cloud-run-service env');
+    expect(run.locals.env).toBe(
+      '${merge(var.env, { GOOGLE_CLOUD_PROJECT = var.project_id }, local.push_env)}',
     );
   });
 });

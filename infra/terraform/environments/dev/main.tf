@@ -14,45 +14,9 @@ module "platform" {
   subscriptions         = var.subscriptions
   archive_subscriptions = var.archive_subscriptions
 
-  # Request timeouts stay at 300 s, above every ack deadline (60 s) and consumer lease (30 s).
-  services = {
-    orchestrator = {
-      # Public API; it also hosts the api-read-model consumer.
-      ingress               = "INGRESS_TRAFFIC_ALL"
-      allow_unauthenticated = true
-      min_instance_count    = 0
-      max_instance_count    = 3
-    }
-    provisioning-worker = {
-      min_instance_count = 0
-      max_instance_count = 3
-    }
-    billing-worker = {
-      # Also hosts the billing-read-model consumer.
-      min_instance_count = 0
-      max_instance_count = 3
-    }
-    payments = {
-      # Stripe calls the webhook from the internet; the app verifies its signature.
-      ingress               = "INGRESS_TRAFFIC_ALL"
-      allow_unauthenticated = true
-      min_instance_count    = 0
-      max_instance_count    = 3
-      secret_env = {
-        STRIPE_SECRET_KEY     = { secret = "stripe-secret-key" }
-        STRIPE_WEBHOOK_SECRET = { secret = "stripe-webhook-secret" }
-      }
-    }
-    notification-relay = {
-      # Also hosts the ops consumer, whose push app is mounted under /ops.
-      min_instance_count = 0
-      max_instance_count = 3
-    }
-    replay = {
-      # Operators reach the archive page with run.invoker (gcloud run services proxy).
-      ingress            = "INGRESS_TRAFFIC_ALL"
-      min_instance_count = 0
-      max_instance_count = 2
-    }
-  }
+  # From services.auto.tfvars.json, generated from packages/topology/src/services/table.ts.
+  services                   = var.services
+  idempotency_retention_days = var.idempotency_retention_days
+  dead_letter_retention_days = var.dead_letter_retention_days
+  replay_window_days         = var.replay_window_days
 }

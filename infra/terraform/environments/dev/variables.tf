@@ -27,7 +27,7 @@ variable "image_tags" {
 }
 
 # The four below come from bus.auto.tfvars.json, generated from the event catalog by
-# "pnpm --filter @gpuaas/topology tfvars"; never edit that file by hand.
+# "pnpm --filter @gpuaas/topology generate"; never edit that file by hand.
 
 variable "topics" {
   description = "Event topics (generated; typed in modules/event-bus)."
@@ -47,4 +47,27 @@ variable "subscriptions" {
 variable "archive_subscriptions" {
   description = "Archive subscriptions of the dead-letter topics into the replay app (generated; typed in modules/event-bus)."
   type        = any
+}
+
+# The four below come from services.auto.tfvars.json, generated from the services table
+# (packages/topology/src/services/table.ts) by "pnpm --filter @gpuaas/topology generate".
+
+variable "services" {
+  description = "Cloud Run services with sizing, ingress, secrets and scheduler tasks (generated; typed in modules/platform)."
+  type        = any
+}
+
+variable "idempotency_retention_days" {
+  description = "Days consumers keep dedupe records (generated; validated in modules/platform)."
+  type        = number
+}
+
+variable "dead_letter_retention_days" {
+  description = "Days archive subscriptions keep unacknowledged dead letters (generated; validated in modules/platform)."
+  type        = number
+}
+
+variable "replay_window_days" {
+  description = "The longest replay window in days (generated; validated in modules/platform)."
+  type        = number
 }

@@ -11,7 +11,8 @@ locals {
     PUSH_AUDIENCE        = local.audience
     PUSH_SERVICE_ACCOUNT = var.push_auth.service_account_email
   }
-  env = merge({ GOOGLE_CLOUD_PROJECT = var.project_id }, local.push_env, var.env)
+  # Push settings last: nothing in var.env can weaken them.
+  env = merge(var.env, { GOOGLE_CLOUD_PROJECT = var.project_id }, local.push_env)
 }
 
 resource "google_service_account" "runtime" {

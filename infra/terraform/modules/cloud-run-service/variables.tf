@@ -25,9 +25,14 @@ variable "service_account_id" {
 }
 
 variable "env" {
-  description = "Plain environment variables of the container."
+  description = "Plain environment variables of the container; push authentication (PUSH_AUTH, PUSH_AUDIENCE, PUSH_SERVICE_ACCOUNT) is push_auth's, not env's."
   type        = map(string)
   default     = {}
+
+  validation {
+    condition     = length(setintersection(keys(var.env), ["PUSH_AUTH", "PUSH_AUDIENCE", "PUSH_SERVICE_ACCOUNT"])) == 0
+    error_message = "env may not set PUSH_AUTH, PUSH_AUDIENCE or PUSH_SERVICE_ACCOUNT: set push_auth (null turns push auth off, for local use only)."
+  }
 }
 
 variable "secret_env" {

@@ -10,20 +10,17 @@ output "dead_letter_topic_ids" {
 
 output "subscription_ids" {
   description = "Push subscription ids keyed by subscription name (`<event_type>.<consumer>`)."
-  value       = { for name, subscription in google_pubsub_subscription.push : name => subscription.id }
+  value       = { for name in keys(local.subscriptions) : name => google_pubsub_subscription.push[name].id }
 }
 
 output "archive_subscription_ids" {
   description = "Archive subscription ids keyed by subscription name (`<consumer>.dlq.archive`)."
-  value       = { for name, subscription in google_pubsub_subscription.archive : name => subscription.id }
+  value       = { for name in keys(local.archive_subscriptions) : name => google_pubsub_subscription.push[name].id }
 }
 
 output "push_endpoints" {
   description = "Push URL of every subscription, archive subscriptions included, keyed by subscription name."
-  value = merge(
-    { for name, subscription in google_pubsub_subscription.push : name => subscription.push_config[0].push_endpoint },
-    { for name, subscription in google_pubsub_subscription.archive : name => subscription.push_config[0].push_endpoint },
-  )
+  value       = { for name, subscription in google_pubsub_subscription.push : name => subscription.push_config[0].push_endpoint }
 }
 
 output "pubsub_service_agent_email" {

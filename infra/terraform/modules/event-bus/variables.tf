@@ -54,6 +54,12 @@ variable "subscriptions" {
     condition     = alltrue([for s in var.subscriptions : 0 < s.lease_seconds && s.lease_seconds < s.ack_deadline_seconds])
     error_message = "lease_seconds (the consumer's in-progress lease) must stay below ack_deadline_seconds."
   }
+  # A consumer killed inside a Firestore transaction locks its documents ~60 s; every redelivery
+  # meanwhile fails. 90 = 60 s x 1.5 margin (ABANDONED_TRANSACTION_LOCK_SECONDS in @gpuaas/topology).
+  validation {
+    condition     = alltrue([for s in var.subscriptions : (s.max_delivery_attempts - 1) * s.minimum_backoff_seconds >= 90])
+    error_message = "Retries must outlast an abandoned Firestore transaction's lock (about 60 s, x 1.5 margin): (max_delivery_attempts - 1) * minimum_backoff_seconds must be at least 90 s for every subscription."
+  }
 }
 
 variable "archive_subscriptions" {
@@ -90,14 +96,14 @@ variable "push_service_account_email" {
   type        = string
 }
 
-variable "archive_retention_seconds" {
-  description = "How long an archive subscription keeps dead letters the replay app has not acknowledged, in seconds (default and Pub/Sub maximum: 2678400 = 31 days; minimum 600)."
+variable "dead_letter_retention_days" {
+  description = "How long an archive subscription keeps dead letters the replay app has not acknowledged, in days (default and Pub/Sub maximum: 31)."
   type        = number
-  default     = 2678400
+  default     = 31
 
   validation {
-    condition     = var.archive_retention_seconds >= 600 && var.archive_retention_seconds <= 2678400
-    error_message = "archive_retention_seconds must be between 600 (10 minutes) and 2678400 (31 days), Pub/Sub's limits."
+    condition     = floor(var.dead_letter_retention_days) == var.dead_letter_retention_days && var.dead_letter_retention_days >= 1 && var.dead_letter_retention_days <= 31
+    error_message = "dead_letter_retention_days must be a whole number from 1 to 31 (Pub/Sub keeps messages at most 31 days)."
   }
 }
 

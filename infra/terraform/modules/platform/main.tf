@@ -30,9 +30,25 @@ locals {
     }
   }
 
-  # Services hosting consumers mount POST /tasks/outbox-sweep (packages/eventing): it re-publishes
-  # events committed to the Firestore outbox whose publish failed after the commit.
-  consumer_services = toset([for s in var.subscriptions : s.service])
+  # What packages/eventing reads to keep dedupe records past any replay of an archived dead letter.
+  retention_env = {
+    IDEMPOTENCY_RETENTION_DAYS = tostring(var.idempotency_retention_days)
+    DEAD_LETTER_RETENTION_DAYS = tostring(var.dead_letter_retention_days)
+    REPLAY_WINDOW_DAYS         = tostring(var.replay_window_days)
+  }
+
+  # Services some subscription pushes to: the event bus lets the push account invoke them.
+  push_services = toset(concat(
+    [for s in var.subscriptions : s.service],
+    [for s in var.archive_subscriptions : s.service],
+  ))
+
+  # One Cloud Scheduler job per (service, task), `<task>-<service>`, calling POST <service><path>.
+  scheduler_jobs = merge([
+    for service, s in var.services : {
+      for task in s.tasks : "${task.name}-${service}" => merge(task, { service = service })
+    }
+  ]...)
 }
 
 resource "google_project_service" "enabled" {
@@ -84,7 +100,7 @@ module "service" {
   memory                           = each.value.memory
   ingress                          = each.value.ingress
   allow_unauthenticated            = each.value.allow_unauthenticated
-  env                              = merge(lookup(local.consumer_env, each.key, {}), each.value.env)
+  env                              = merge(each.value.env, lookup(local.consumer_env, each.key, {}), local.retention_env)
   secret_env                       = each.value.secret_env
   push_auth                        = { service_account_email = google_service_account.push.email }
   deletion_protection              = var.deletion_protection
@@ -99,6 +115,7 @@ module "event_bus" {
   dead_letter_topics         = var.dead_letter_topics
   subscriptions              = var.subscriptions
   archive_subscriptions      = var.archive_subscriptions
+  dead_letter_retention_days = var.dead_letter_retention_days
   push_service_account_email = google_service_account.push.email
   labels                     = local.labels
   cloud_run_services = {
@@ -110,34 +127,39 @@ module "event_bus" {
   }
 }
 
-# Ticks every consumer service's outbox sweep once a minute, authenticated like a push: an OIDC
-# token of the push account for the service's audience (the event bus grants it run.invoker).
-resource "google_cloud_scheduler_job" "outbox_sweep" {
-  for_each = local.consumer_services
+# Ticks every scheduler task of every service, authenticated like a push: an OIDC token of the
+# push account for the service's audience.
+resource "google_cloud_scheduler_job" "task" {
+  for_each = local.scheduler_jobs
 
   project     = var.project_id
   region      = var.region
-  name        = "outbox-sweep-${each.key}"
-  description = "Re-publishes events stranded in the Firestore outbox (packages/eventing)."
-  schedule    = "* * * * *"
+  name        = each.key
+  description = each.value.description
+  schedule    = each.value.schedule
   time_zone   = "Etc/UTC"
 
   http_target {
     http_method = "POST"
-    uri         = "${module.service[each.key].audience}/tasks/outbox-sweep"
+    uri         = "${module.service[each.value.service].audience}${each.value.path}"
 
     oidc_token {
       service_account_email = google_service_account.push.email
-      audience              = module.service[each.key].audience
-    }
-  }
-
-  lifecycle {
-    precondition {
-      condition     = contains(keys(var.services), each.key)
-      error_message = "Service ${each.key} runs consumers but is not in services."
+      audience              = module.service[each.value.service].audience
     }
   }
 
   depends_on = [google_project_service.enabled]
+}
+
+# The scheduler signs as the push account, which the event bus lets invoke push targets only:
+# services with tasks but no subscription (payments) get the grant here.
+resource "google_cloud_run_v2_service_iam_member" "task_invoker" {
+  for_each = setsubtract(toset([for job in local.scheduler_jobs : job.service]), local.push_services)
+
+  project  = var.project_id
+  location = module.service[each.key].location
+  name     = module.service[each.key].name
+  role     = "roles/run.invoker"
+  member   = google_service_account.push.member
 }

@@ -4,7 +4,7 @@ variable "project_id" {
 }
 
 variable "region" {
-  description = "Region of Cloud Run services, the Artifact Registry repository and the Cloud Scheduler jobs (outbox sweeps)."
+  description = "Region of Cloud Run services, the Artifact Registry repository and the Cloud Scheduler jobs (scheduler tasks)."
   type        = string
 }
 
@@ -36,7 +36,7 @@ variable "image_tags" {
 }
 
 variable "services" {
-  description = "Cloud Run services keyed by app name (apps/<name>); see modules/cloud-run-service for each setting."
+  description = "Cloud Run services keyed by app name (apps/<name>), with their scheduler tasks (generated: services.auto.tfvars.json, from packages/topology/src/services/table.ts); see modules/cloud-run-service for each setting."
   type = map(object({
     min_instance_count               = optional(number, 0)
     max_instance_count               = optional(number, 10)
@@ -51,7 +51,23 @@ variable "services" {
       secret  = string
       version = optional(string, "latest")
     })), {})
+    tasks = optional(list(object({
+      name        = string
+      path        = string
+      schedule    = string
+      description = optional(string, "")
+    })), [])
   }))
+
+  # Push authentication is the platform's (push_auth of modules/cloud-run-service): no env turns it off.
+  validation {
+    condition     = alltrue([for s in var.services : length(setintersection(keys(s.env), ["PUSH_AUTH", "PUSH_AUDIENCE", "PUSH_SERVICE_ACCOUNT"])) == 0])
+    error_message = "A service's env may not set PUSH_AUTH, PUSH_AUDIENCE or PUSH_SERVICE_ACCOUNT: push authentication is set by the platform."
+  }
+  validation {
+    condition     = alltrue(flatten([for s in var.services : [for t in s.tasks : t.path == "/tasks/${t.name}"]]))
+    error_message = "A scheduler task named <name> is served at /tasks/<name>."
+  }
 }
 
 variable "push_service_account_id" {
@@ -78,6 +94,39 @@ variable "subscriptions" {
 variable "archive_subscriptions" {
   description = "Archive subscriptions of the dead-letter topics (generated bus.auto.tfvars.json; typed in modules/event-bus)."
   type        = any
+}
+
+variable "idempotency_retention_days" {
+  description = "Days a consumer keeps its dedupe records (IDEMPOTENCY_RETENTION_DAYS): longer than dead_letter_retention_days plus replay_window_days, so a replayed dead letter is still recognised."
+  type        = number
+  default     = 45
+
+  validation {
+    condition     = var.idempotency_retention_days > var.dead_letter_retention_days + var.replay_window_days
+    error_message = "idempotency_retention_days must exceed dead_letter_retention_days + replay_window_days: a dedupe record gone before its dead letter is replayed lets the replay apply twice."
+  }
+}
+
+variable "dead_letter_retention_days" {
+  description = "Days the archive subscriptions keep unacknowledged dead letters (DEAD_LETTER_RETENTION_DAYS; Pub/Sub's maximum, 31, by default)."
+  type        = number
+  default     = 31
+
+  validation {
+    condition     = var.dead_letter_retention_days >= 1 && var.dead_letter_retention_days <= 31
+    error_message = "dead_letter_retention_days must be from 1 to 31 (Pub/Sub keeps messages at most 31 days)."
+  }
+}
+
+variable "replay_window_days" {
+  description = "The longest window a replay may reach back, in days (REPLAY_WINDOW_DAYS)."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.replay_window_days >= 1
+    error_message = "replay_window_days must be at least 1."
+  }
 }
 
 variable "deletion_protection" {

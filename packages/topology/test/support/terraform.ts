@@ -21,6 +21,8 @@ export interface TerraformDir {
   locals: Hcl;
   terraform: Hcl[];
   provider: Record<string, Hcl>;
+  /** `moved` blocks, `from`/`to` as `${address}` strings. */
+  moved: Hcl[];
 }
 
 function tfFiles(dir: string): string[] {
@@ -51,6 +53,7 @@ export async function parseTerraform(): Promise<Map<string, TerraformDir>> {
       locals: {},
       terraform: [],
       provider: {},
+      moved: [],
     };
     merged.files.push(relative(TERRAFORM_DIR, path));
     for (const [kind, blocks] of Object.entries(json)) {
@@ -74,8 +77,8 @@ export async function parseTerraform(): Promise<Map<string, TerraformDir>> {
         }
       } else if (kind === 'locals') {
         for (const block of blocks as Hcl[]) Object.assign(merged.locals, block);
-      } else if (kind === 'terraform') {
-        merged.terraform.push(...(blocks as Hcl[]));
+      } else if (kind === 'terraform' || kind === 'moved') {
+        merged[kind].push(...(blocks as Hcl[]));
       }
     }
     dirs.set(dir, merged);

@@ -1,0 +1,25 @@
+// `@gpuaas/topology/services`: the services table, light enough for a Cloud Run app to import.
+export type { ScheduledTask } from './queries';
+export {
+  archivePushPath,
+  archiveService,
+  basePathOf,
+  isServiceName,
+  localPort,
+  localServiceUrl,
+  pushBasePaths,
+  SERVICE_NAMES,
+  serviceOf,
+  taskPath,
+  tasksOf,
+} from './queries';
+export type {
+  DeployEnvironment,
+  RetentionDays,
+  SecretEnv,
+  ServiceDefinition,
+  ServiceName,
+  ServiceSizing,
+  TaskDefinition,
+} from './table';
+export { RETENTION_DAYS, SERVICES } from './table';
