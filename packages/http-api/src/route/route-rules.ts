@@ -25,7 +25,8 @@ export const honoPath = (path: string): string =>
  */
 export function openObjects(schema: TSchema, pointer = ''): string[] {
   if (TypeGuard.IsObject(schema)) {
-    const own = schema.additionalProperties === false ? [] : [pointer || '/'];
+    const closed = schema.additionalProperties === false || schema.unevaluatedProperties === false;
+    const own = closed ? [] : [pointer || '/'];
     const nested = Object.entries(schema.properties).flatMap(([key, s]) =>
       openObjects(s, `${pointer}/${key}`),
     );
