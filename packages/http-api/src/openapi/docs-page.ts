@@ -34,10 +34,21 @@ const refLinks = (schema: unknown) => {
     : '';
 };
 
-const schemaBlock = (schema: unknown) =>
-  html`<pre>${JSON.stringify(schema, null, 2)}</pre>${refLinks(schema)}`;
+const schemaBlock = (schema: JsonSchema) => {
+  const ref = schema.$ref;
+  if (typeof ref === 'string' && Object.keys(schema).length === 1 && ref.startsWith(REF_PREFIX)) {
+    const name = ref.slice(REF_PREFIX.length);
+    return html`<a href="#schema-${name}">${name}</a>`;
+  }
+  return html`<pre>${JSON.stringify(schema, null, 2)}</pre>${refLinks(schema)}`;
+};
 
-function operationSection(method: string, path: string, op: OpenApiOperation) {
+function operationSection(
+  method: string,
+  path: string,
+  op: OpenApiOperation,
+  problems: Record<string, { description: string }>,
+) {
   const verb = method.toUpperCase();
   const auth = op.security.length
     ? op.security.map((s) => Object.keys(s).join(' + ')).join(' or ')
@@ -64,7 +75,8 @@ ${body ? html`<h4>Request body (application/json)</h4>${schemaBlock(body.schema)
     ([status, response]) => {
       const ref = typeof response.$ref === 'string' ? response.$ref : undefined;
       if (ref?.startsWith(PROBLEM_RESPONSE_PREFIX)) {
-        return html`<tr><td>${status}</td><td><a href="#problem-${status}">problem</a></td><td><a href="#schema-Problem">Problem</a> (application/problem+json)</td></tr>`;
+        const problem = problems[ref.slice(PROBLEM_RESPONSE_PREFIX.length)];
+        return html`<tr><td>${status}</td><td><a href="#problem-${status}">${problem?.description ?? 'problem'}</a></td><td><a href="#schema-Problem">Problem</a> (application/problem+json)</td></tr>`;
       }
       const content = response.content as Record<string, { schema: JsonSchema }> | undefined;
       const schema = content?.['application/json']?.schema;
@@ -98,7 +110,7 @@ ${info.description ? html`<p>${info.description}</p>` : ''}
 <ul>${Object.entries(schemes).map(([name, s]) => html`<li><code>${name}</code>: ${s.description ?? ''}</li>`)}</ul>
 <h2>Operations</h2>
 <ul>${operations.map(({ path, method, op }) => html`<li><a href="#${op.operationId}"><span class="method ${method.toUpperCase()}">${method.toUpperCase()}</span> <code>${path}</code></a> — ${op.summary}</li>`)}</ul>
-${operations.map(({ path, method, op }) => operationSection(method, path, op))}
+${operations.map(({ path, method, op }) => operationSection(method, path, op, responses))}
 <h2>Errors</h2>
 <p>Every error is an RFC 9457 problem document (<code>application/problem+json</code>) with a stable <code>reason</code>; a bad input names its JSON pointer in <code>field</code> and <code>errors[].pointer</code>.</p>
 <table><tr><th>Status</th><th>Meaning</th></tr>${Object.entries(responses).map(([name, r]) => {

@@ -34,7 +34,7 @@ export const SECURITY_SCHEMES = {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'API key (gpk_…)',
-    description: 'A user API key: `Authorization: Bearer gpk_…`',
+    description: 'A user API key, sent as Authorization: Bearer gpk_…',
   },
   operatorIdToken: {
     type: 'http',

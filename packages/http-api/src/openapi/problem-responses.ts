@@ -1,7 +1,7 @@
 import type { Route } from '../route/define-route';
 
 const DESCRIPTIONS: Record<number, string> = {
-  400: 'Invalid request: a field, the body, a parameter or a header; `errors[].pointer` names it',
+  400: 'Invalid request: a field, the body, a parameter or a header, named by errors[].pointer',
   401: 'Missing, unknown or revoked credentials',
   402: 'Payment required (for example an insufficient balance)',
   403: 'Valid credentials of a kind this route does not accept',

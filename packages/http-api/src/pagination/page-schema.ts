@@ -19,13 +19,13 @@ export const PageQuery = Type.Object({
 });
 export type PageQuery = Static<typeof PageQuery>;
 
-/** A page of items; `next_cursor` is null on the last page. */
+/** A page of items; `next_cursor` is null on the last page. A named item names its page. */
 export const Page = <T extends TSchema>(item: T) =>
   Type.Object(
     {
       items: Type.Array(item),
       next_cursor: Type.Union([Type.String(), Type.Null()]),
     },
-    { additionalProperties: false },
+    { additionalProperties: false, ...(item.$id ? { $id: `${item.$id}Page` } : {}) },
   );
 export type Page<T> = { items: T[]; next_cursor: string | null };
