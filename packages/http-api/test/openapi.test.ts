@@ -111,7 +111,14 @@ describe('the OpenAPI document', () => {
 
   it('embeds the route schemas, named ones as components, with the bearer schemes', () => {
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['Note', 'NotePage', 'CreateNote', 'Problem', 'ProblemFieldError', 'CreatedUser']),
+      expect.arrayContaining([
+        'Note',
+        'NotePage',
+        'CreateNote',
+        'Problem',
+        'ProblemFieldError',
+        'CreatedUser',
+      ]),
     );
     expect(doc.components.schemas.CreateNote).toMatchObject({
       additionalProperties: false,
