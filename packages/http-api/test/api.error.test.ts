@@ -141,6 +141,30 @@ describe('bad input answers with a problem naming the field', () => {
     expect(res.body.field).toBe('/cursor');
   });
 
+  it('the registry answers unknown users and keys with 404 and a taken user_id with 409', async () => {
+    const operator = h.operatorToken();
+    const userId = `u-${randomUUID().slice(0, 8)}`;
+    const create = () =>
+      h.call('POST', '/v1/admin/users', { auth: operator, body: { user_id: userId } });
+    expect((await create()).status).toBe(201);
+    const taken = await create();
+    expect(taken.status).toBe(409);
+    expect(taken.body.reason).toBe('user_exists');
+    const keys = await h.call('POST', '/v1/admin/users/nobody-here/keys', { auth: operator });
+    expect(keys.status).toBe(404);
+    const revoke = await h.call('POST', '/v1/admin/keys/key_AAAAAAAAAAAA/revoke', {
+      auth: operator,
+    });
+    expect(revoke.status).toBe(404);
+    const user = await h.call('GET', '/v1/admin/users/nobody-here', { auth: operator });
+    expect(user.status).toBe(404);
+    const badId = await h.call('POST', '/v1/admin/users', {
+      auth: operator,
+      body: { user_id: 'a/b' },
+    });
+    expect(badId.body).toMatchObject({ status: 400, field: '/user_id' });
+  });
+
   it('an unknown route is a 404 problem', async () => {
     const res = await h.call('GET', '/v1/nothing-here', { auth });
     expect(res.status).toBe(404);

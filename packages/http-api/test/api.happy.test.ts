@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USER_ID, seedDemoUser } from '../src/index';
 import { Harness, note } from './harness';
 
 describe('an API built from route declarations', () => {
@@ -230,9 +231,27 @@ describe('an API built from route declarations', () => {
     expect((await h.call('GET', '/v1/whoami', { auth: secondAuth })).status).toBe(200);
     expect(await h.registry.exists(userId)).toBe(true);
     expect(await h.registry.exists('nobody-here')).toBe(false);
+    expect(await h.registry.exists('users/../x')).toBe(false);
+    expect(await h.registry.getUser('a/b')).toBeUndefined();
+    await expect(h.registry.createUser({ user_id: 'a/b' }, 'ops')).rejects.toMatchObject({
+      status: 400,
+      reason: 'validation_failed',
+    });
   });
 
   it('serves a route with auth none to anyone', async () => {
     expect(await h.call('GET', '/v1/health')).toMatchObject({ status: 200, body: { ok: true } });
+  });
+
+  it('seeds the local demo user once and issues a fresh working key each time', async () => {
+    const first = await seedDemoUser(h.registry);
+    const second = await seedDemoUser(h.registry);
+    expect(first.userId).toBe(DEMO_USER_ID);
+    expect(second.apiKey).not.toBe(first.apiKey);
+    for (const { apiKey } of [first, second]) {
+      const res = await h.call('GET', '/v1/whoami', { auth: `Bearer ${apiKey}` });
+      expect(res.body).toEqual({ kind: 'user', id: DEMO_USER_ID });
+    }
+    expect((await h.registry.getUser(DEMO_USER_ID))?.created_by).toBe('local-dev');
   });
 });

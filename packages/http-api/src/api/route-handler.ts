@@ -117,7 +117,9 @@ export function createRouteHandler(route: Route, options: RouteHandlerOptions) {
       stored = await answer(c, request, key);
     } catch (error) {
       // A failure is no answer: the key goes back, so a retry runs the handler again.
-      await idempotency.release(begun.claim).catch(() => undefined);
+      await idempotency.release(begun.claim).catch((releaseError: unknown) => {
+        logger.warn({ err: releaseError, route: route.id }, 'idempotency key not released');
+      });
       throw error;
     }
     try {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { type Firestore, Timestamp } from '@google-cloud/firestore';
 import { type Static, Type } from '@sinclair/typebox';
-import { ProblemError } from '../problem/problem-error';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { invalidInput, ProblemError } from '../problem/problem-error';
 import { apiKeyHash, isApiKeyShaped, newApiKey, newKeyId } from './api-key';
 import type { UserPrincipal } from './principal';
 
@@ -11,6 +12,7 @@ export const API_KEYS_COLLECTION = 'api_keys';
 /** A user id: safe as a Firestore document id and in a URL path. */
 export const UserId = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$' });
 export type UserId = Static<typeof UserId>;
+const checkUserId = TypeCompiler.Compile(UserId);
 
 /** `users/{user_id}`. */
 export interface UserRecord {
@@ -94,6 +96,9 @@ export function createUserRegistry(firestore: Firestore): UserRegistry {
   return {
     async createUser(input, createdBy) {
       const userId = input.user_id ?? `usr_${randomBytes(12).toString('base64url')}`;
+      if (!checkUserId.Check(userId)) {
+        throw invalidInput('body', '/user_id', `user_id must match ${UserId.pattern}`);
+      }
       const now = Timestamp.now();
       const record: UserRecord = {
         created_at: now,
@@ -114,16 +119,20 @@ export function createUserRegistry(firestore: Firestore): UserRegistry {
       return { user: toUser(userId, record), apiKey, keyId };
     },
 
+    // An id no user can have (a path, say) is simply not a user: callers need not check first.
     async getUser(userId) {
+      if (!checkUserId.Check(userId)) return undefined;
       const snap = await users.doc(userId).get();
       return snap.exists ? toUser(userId, snap.data() as UserRecord) : undefined;
     },
 
     async exists(userId) {
+      if (!checkUserId.Check(userId)) return false;
       return (await users.doc(userId).get()).exists;
     },
 
     async issueKey(userId) {
+      if (!checkUserId.Check(userId)) throw new ProblemError(404, 'not_found', 'user not found');
       const apiKey = newApiKey();
       const keyId = newKeyId();
       await firestore.runTransaction(async (tx) => {
