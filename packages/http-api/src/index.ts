@@ -18,11 +18,9 @@ export type { PaginateOptions } from './pagination/paginate';
 export { paginate } from './pagination/paginate';
 export { API_KEY_PREFIX, apiKeyHash } from './principals/api-key';
 export { DEMO_USER_ID, seedDemoUser } from './principals/demo-user';
-export {
-  localOperatorVerifier,
-  OperatorAuthConfigError,
-  operatorVerifierFromEnv,
-} from './principals/operator-auth-env';
+export { OperatorAuthConfigError } from './principals/operator-auth-config-error';
+export type { OperatorAuthEnvOptions } from './principals/operator-auth-env';
+export { localOperatorVerifier, operatorVerifierFromEnv } from './principals/operator-auth-env';
 export type { OperatorVerifierOptions } from './principals/operator-verifier';
 export { createOperatorVerifier, LOCAL_OPERATOR } from './principals/operator-verifier';
 export { ownedOrNotFound } from './principals/owned-or-not-found';

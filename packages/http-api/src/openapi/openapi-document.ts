@@ -44,6 +44,14 @@ export const SECURITY_SCHEMES = {
   },
 } as const;
 
+const STATUS_TEXT: Record<string, string> = {
+  '200': 'OK',
+  '201': 'Created',
+  '202': 'Accepted',
+  '204': 'No Content',
+  '303': 'See Other',
+};
+
 const SECURITY: Record<AuthMode, Record<string, string[]>[]> = {
   user: [{ userApiKey: [] }],
   operator: [{ operatorIdToken: [] }],
@@ -106,7 +114,7 @@ function operationOf(route: Route, components: SchemaComponents): OpenApiOperati
   const responses: Record<string, Record<string, unknown>> = {};
   for (const [status, schema] of Object.entries(route.responses)) {
     responses[status] = {
-      description: `${status} response`,
+      description: STATUS_TEXT[status] ?? `${status} response`,
       ...replayHeader,
       ...(schema ? { content: { 'application/json': { schema: components.use(schema) } } } : {}),
     };

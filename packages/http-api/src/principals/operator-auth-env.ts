@@ -1,3 +1,4 @@
+import { OperatorAuthConfigError } from './operator-auth-config-error';
 import { createOperatorVerifier, LOCAL_OPERATOR } from './operator-verifier';
 import type { VerifyOperator } from './principal';
 
@@ -17,17 +18,6 @@ export function localOperatorVerifier(env: Env = process.env): VerifyOperator {
   return async function verifyLocalOperator() {
     return LOCAL_OPERATOR;
   };
-}
-
-/** An operator-auth setting is missing or malformed; names the environment variable at fault. */
-export class OperatorAuthConfigError extends Error {
-  override readonly name = 'OperatorAuthConfigError';
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-  }
 }
 
 export interface OperatorAuthEnvOptions {

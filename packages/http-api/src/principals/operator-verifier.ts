@@ -1,5 +1,6 @@
 import { OAuth2Client } from 'google-auth-library';
 import { ProblemError } from '../problem/problem-error';
+import { OperatorAuthConfigError } from './operator-auth-config-error';
 import type { OperatorPrincipal, VerifyOperator } from './principal';
 
 export interface OperatorVerifierOptions {
@@ -25,7 +26,9 @@ const unauthenticated = (cause?: unknown) =>
  * `exp`) and requires a verified email on the allow-list. Problems stay generic; causes are logged.
  */
 export function createOperatorVerifier(options: OperatorVerifierOptions): VerifyOperator {
-  if (options.allowList.length === 0) throw new Error('operator allow-list is empty');
+  if (options.allowList.length === 0) {
+    throw new OperatorAuthConfigError('allowList', 'the operator allow-list is empty');
+  }
   const allowed = new Set(options.allowList.map((e) => e.trim().toLowerCase()));
   const client = new OAuth2Client({
     endpoints: options.certsUrl ? { oauth2FederatedSignonPemCertsUrl: options.certsUrl } : {},

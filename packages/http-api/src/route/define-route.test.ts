@@ -49,6 +49,9 @@ describe('defineRoute', () => {
       defineRoute({ ...base, responses: { 404: Type.Object({}) }, handler: () => notFound }),
     ).toThrow(/ProblemError/);
     expect(() => defineRoute({ ...base, idempotent: true })).toThrow(/POST and PATCH only/);
+    const anonymous = { ...base, method: 'POST', auth: 'none' } as const;
+    expect(defineRoute(anonymous).idempotency).toBe(false);
+    expect(() => defineRoute({ ...anonymous, idempotent: true })).toThrow(/authenticated route/);
     // @ts-expect-error an unknown auth mode
     expect(() => defineRoute({ ...base, auth: 'admin' })).toThrow(/auth must be one of/);
   });

@@ -73,10 +73,13 @@ export function defineRoute<
     throw fail('query must not carry user_id: it comes from the principal');
   }
 
-  const idempotency = route.idempotent ?? route.method === 'POST';
+  const idempotency = route.idempotent ?? (route.method === 'POST' && route.auth !== 'none');
   if (idempotency && route.method !== 'POST' && route.method !== 'PATCH') {
     throw fail('Idempotency-Key applies to POST and PATCH only');
   }
+  // Keys are scoped to their caller; anonymous callers would all share one scope.
+  if (idempotency && route.auth === 'none')
+    throw fail('Idempotency-Key needs an authenticated route');
 
   return {
     ...route,

@@ -27,6 +27,7 @@ export interface RouteInput<A extends AuthMode, P, Q, B> {
   principal: PrincipalFor<A>;
   /** The request's `Idempotency-Key`, to derive deterministic ids from (see `deriveId`). */
   idempotencyKey: string | undefined;
+  /** The Hono context, to read headers; response headers go in the result, not on `c`. */
   c: Context;
 }
 
@@ -51,7 +52,7 @@ export interface RouteDeclaration<
   responses: R;
   /** Problem statuses a handler throws beyond those every route documents (402, 409, …). */
   problems?: number[];
-  /** Default: true for POST, false otherwise. */
+  /** Default: true for POST on authenticated routes, false otherwise. */
   idempotent?: IdempotencyMode;
   // NoInfer: the responses alone fix R, so a handler's `status: 201` stays a literal.
   handler(
