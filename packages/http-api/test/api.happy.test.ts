@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER_ID, seedDemoUser } from '../src/index';
 import { Harness, note } from './harness';
@@ -253,5 +254,27 @@ describe('an API built from route declarations', () => {
       expect(res.body).toEqual({ kind: 'user', id: DEMO_USER_ID });
     }
     expect((await h.registry.getUser(DEMO_USER_ID))?.created_by).toBe('local-dev');
+  });
+
+  it('mounts beside push routes without touching them, keeping its own problems', async () => {
+    const service = new Hono();
+    service.post('/push/:eventType', async (c) =>
+      c.json({ received: (await c.req.text()).length }),
+    );
+    service.route('/', h.app);
+    // Larger than the API's limit (1 MiB): the push route is not the API's business.
+    const big = 'x'.repeat(1024 * 1024 + 10);
+    const push = await service.request('/push/gpuaas.provisioning.requested', {
+      method: 'POST',
+      body: big,
+    });
+    expect(push.status).toBe(200);
+    expect(await push.json()).toEqual({ received: big.length });
+    const boom = await service.request('/v1/boom');
+    expect(boom.status).toBe(500);
+    expect(boom.headers.get('content-type')).toBe('application/problem+json');
+    const user = await h.user();
+    const listed = await service.request('/v1/notes', { headers: { authorization: user.auth } });
+    expect(listed.status).toBe(200);
   });
 });
