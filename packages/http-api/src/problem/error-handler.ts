@@ -1,0 +1,33 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Logger } from 'pino';
+import { ProblemError } from './problem-error';
+import { problemResponse } from './problem-response';
+
+export interface ErrorHandlerOptions {
+  logger: Logger;
+}
+
+/** Turns what escaped a route into a problem; anything unexpected is a generic 500. */
+export function toProblemError(error: unknown): ProblemError {
+  if (error instanceof ProblemError) return error;
+  if (error instanceof HTTPException && error.status < 500) {
+    const reason = error.status === 413 ? 'body_too_large' : 'bad_request';
+    return new ProblemError(error.status, reason, 'the request was rejected', { cause: error });
+  }
+  return new ProblemError(500, 'internal_error', 'an unexpected error occurred', { cause: error });
+}
+
+/** Hono `onError`: internals go to the log, the client sees only the problem's public fields. */
+export function createErrorHandler(options: ErrorHandlerOptions) {
+  const { logger } = options;
+  return function errorHandler(error: unknown, c: Context): Response {
+    const problem = toProblemError(error);
+    const fields = { method: c.req.method, path: c.req.path, status: problem.status };
+    if (problem.status >= 500)
+      logger.error({ ...fields, err: problem.cause ?? error }, 'request failed');
+    else if (problem.cause)
+      logger.warn({ ...fields, reason: problem.reason, err: problem.cause }, 'request refused');
+    return problemResponse(problem);
+  };
+}
