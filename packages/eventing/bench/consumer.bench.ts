@@ -13,8 +13,9 @@ import {
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import pino from 'pino';
-import { createConsumerApp } from '../src/consumer-app';
-import { createPublisher, encodeEvent } from '../src/publisher';
+import { loadConfig } from '../src/config';
+import { encodeEvent } from '../src/publisher';
+import { createService } from '../src/service/service';
 import { defineSubscription } from '../src/subscription';
 
 const CONCURRENCY = 32;
@@ -155,21 +156,22 @@ async function main() {
     // The eventing runtime: push decode, contracts, dedupe record, handler transaction.
     const firestore = firestoreClient(projectId);
     const rpcs = countRpcs(firestore);
-    const publisher = createPublisher({ pubsub, producer: 'bench' });
     const subscription = defineSubscription({
       consumer: 'provisioning-worker',
       eventType: EVENT,
       handle() {},
     });
-    const { app } = createConsumerApp({
+    const { app } = createService({
+      config: loadConfig({
+        SERVICE_NAME: 'bench',
+        GCP_PROJECT_ID: projectId,
+        PUSH_AUTH: 'off',
+        LOG_LEVEL: 'silent',
+      }),
       subscriptions: [subscription],
       firestore,
-      publisher,
+      pubsub,
       logger: pino({ level: 'silent' }),
-      projectId,
-      verifyToken: false,
-      leaseMs: 10_000,
-      retentionMs: 86_400_000,
     });
 
     const baseServer = await listen(baseline.fetch);

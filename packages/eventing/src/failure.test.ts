@@ -1,5 +1,5 @@
-import { Metadata } from '@grpc/grpc-js';
 import { ContractError } from '@gpuaas/contracts';
+import { Metadata } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { PermanentError, TransientError } from './errors';
 import { classifyFailure, grpcCodeOf } from './failure';

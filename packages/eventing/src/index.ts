@@ -1,3 +1,4 @@
+export { firestoreFor, pubsubFor } from './clients';
 export type { EventingConfig, PushAuthSetting } from './config';
 export {
   DEFAULT_DEAD_LETTER_RETENTION_DAYS,
@@ -6,7 +7,6 @@ export {
   loadConfig,
   safeReplayDeadline,
 } from './config';
-export { firestoreFor, pubsubFor } from './clients';
 export type { DeliveryOutcome } from './delivery/outcome';
 export { describeError } from './describe-error';
 export type { DeadLetterReason } from './errors';

@@ -1,6 +1,7 @@
 // A consumer killed inside its delivery transaction, restarted, on the project's own bus settings.
-import { once } from 'node:events';
+
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { readEnvironmentFile, resolveEnvironment } from '@gpuaas/topology';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBus } from '../src/testing/test-bus';

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rejectEvent } from '../src/errors';
 import { dedupeRecordId } from '../src/idempotency/record-key';
 import type { Publisher } from '../src/publisher';
-import { defineSubscription } from '../src/subscription';
 import { event, postPush, pushBody } from '../src/testing/push-bodies';
 import { TestBus } from '../src/testing/test-bus';
 import type { TopicTap } from '../src/testing/topic-tap';

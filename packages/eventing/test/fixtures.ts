@@ -1,8 +1,8 @@
 import { FieldValue } from '@google-cloud/firestore';
 import { examples, type PayloadOf } from '@gpuaas/contracts';
-import type { TestBus } from '../src/testing/test-bus';
 import type { ServiceOptions } from '../src/service/service';
 import { defineSubscription } from '../src/subscription';
+import type { TestBus } from '../src/testing/test-bus';
 
 export const REQUESTED = 'gpuaas.provisioning.requested';
 export const ACTIVE = 'gpuaas.provisioning.active';

@@ -2,9 +2,9 @@ import { createHmac, generateKeyPairSync, type KeyObject, randomUUID, sign } fro
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { definePushReceiver } from '../src/service/push-receiver';
 import type { Service } from '../src/service/service';
 import { defineTask } from '../src/service/task';
-import { definePushReceiver } from '../src/service/push-receiver';
 import { event, postPush, pushBody, rawPushBody } from '../src/testing/push-bodies';
 import { TestBus } from '../src/testing/test-bus';
 import { countingSubscription, DLQ, REQUESTED, requestedPayload } from './fixtures';

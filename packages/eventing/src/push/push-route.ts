@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
-import { describeError } from '../describe-error';
 import type { Deliver } from '../delivery/deliver';
 import type { DeliveryOutcome } from '../delivery/outcome';
+import { describeError } from '../describe-error';
 import { traceField } from '../logger';
 import type { DeliveryMetrics } from '../metrics';
 import type { AnySubscription } from '../subscription';
