@@ -71,7 +71,7 @@ const LONGEST_TIMESTAMP = 40;
  * an episode id that is a transition time) gets that timestamp in canonical form, so a producer's
  * `…00.000Z` and another's `…00Z` are one key. Anything else is returned as it is.
  */
-function canonicalTimestampSuffix(value: string): string {
+export function canonicalTimestampSuffix(value: string): string {
   const earliest = Math.max(0, value.length - LONGEST_TIMESTAMP);
   for (let start = value.length - SHORTEST_TIMESTAMP; start >= earliest; start--) {
     if (start > 0 && value[start - 1] !== ':') continue;

@@ -153,6 +153,17 @@ describe('payloadFingerprint', () => {
     expect(v1({ ...order, placed_at: '2026-01-15T09:30:00.000001Z' })).not.toBe(v1(order));
   });
 
+  it('spells a composite key ending in a timestamp one way, like the key', () => {
+    const spelled = (start: string) =>
+      payloadFingerprint(USAGE, '1.0', {
+        ...usage,
+        usage_event_id: `${usage.resource_id}:${start}`,
+        interval_start: start,
+      });
+    expect(spelled('2026-01-15T09:31:00Z')).toBe(spelled('2026-01-15T09:31:00.000Z'));
+    expect(spelled('2026-01-15T09:31:00Z')).not.toBe(spelled('2026-01-15T09:31:01Z'));
+  });
+
   it('skips a 5,000-deep array in an unknown field without throwing', () => {
     const payload = withRaw(active, 'deep_unknown', deepArrayJson(5000));
     expect(payloadFingerprint(ACTIVE, '1.0', payload)).toBe(

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TObject } from '@sinclair/typebox';
 import { catalog } from './catalog';
+import { canonicalTimestampSuffix } from './catalog-queries';
 import type { CatalogEntry } from './catalog-entry';
 import { ContractError } from './contract-error';
 import { canonicalTimestamp, isRfc3339Utc } from './formats';
@@ -190,8 +191,10 @@ export function createPayloadFingerprint<C extends { readonly [T in keyof C]: Ca
   source: C,
 ): PayloadFingerprint {
   const events = new Map<string, Map<number, { version: string; schema: TObject }>>();
+  const keyFields = new Map<string, readonly string[]>();
   for (const entry of Object.values<CatalogEntry>(source)) {
     events.set(entry.eventType, baseMinors(entry));
+    keyFields.set(entry.eventType, entry.idempotencyKey);
   }
 
   return function payloadFingerprint(eventType, version, payload) {
@@ -218,7 +221,13 @@ export function createPayloadFingerprint<C extends { readonly [T in keyof C]: Ca
         { path: '/payload', message: 'a payload must be an object' },
       ]);
     }
-    const projected = projectObject(base.schema as Schema, payload, '/payload', 0);
+    // Key fields as the key writes them: one interval spelled two ways is one fact, not a conflict.
+    const keyed: Record<string, unknown> = { ...payload };
+    for (const field of keyFields.get(eventType) ?? []) {
+      const value = keyed[field];
+      if (typeof value === 'string') keyed[field] = canonicalTimestampSuffix(value);
+    }
+    const projected = projectObject(base.schema as Schema, keyed, '/payload', 0);
     return createHash('sha256').update(projected).digest('hex');
   };
 }
