@@ -1,150 +1,188 @@
-// The platform's path end to end on the emulators: the bus derived from the catalog, real
-// consumer services on the eventing runtime, Pub/Sub push between them, dead letters archived.
+// The platform's path end to end on the emulators: the bus derived from the catalog, services on
+// the eventing runtime (several consumers per service, under the services table's base paths),
+// Pub/Sub push between them, dead letters archived.
 import { randomUUID } from 'node:crypto';
-import { CONSUMERS, type ConsumerName, examples } from '@gpuaas/contracts';
-import {
-  type ConsumerService,
-  createConsumerService,
-  createPublisher,
-  defineSubscription,
-  loadConfig,
-} from '@gpuaas/eventing';
-import {
-  firestoreClient,
-  type PushReceivers,
-  pubsubClient,
-  startPushReceivers,
-  uniqueProjectId,
-  waitFor,
-} from '@gpuaas/testkit';
+import { examples } from '@gpuaas/contracts';
+import { defineSubscription, type HandlerContext } from '@gpuaas/eventing';
+import { TestBus } from '@gpuaas/eventing/testing';
+import { type PushReceivers, startPushReceivers, waitFor } from '@gpuaas/testkit';
 import { apply, deriveBus, localSettingsAt } from '@gpuaas/topology';
-import pino from 'pino';
+import { pushBasePaths } from '@gpuaas/topology/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const REQUESTED = 'gpuaas.provisioning.requested';
 const ACTIVE = 'gpuaas.provisioning.active';
+const CREDITED = 'platform.payments.balance_credited';
+const RECONCILE = 'platform.payments.reconcile_failed';
 
 describe('end to end on the emulators', () => {
-  const projectId = uniqueProjectId('e2e');
-  const pubsub = pubsubClient(projectId);
-  const firestore = firestoreClient(projectId);
-  const services: ConsumerService[] = [];
-  // Stand-ins for the apps not under test, and for the replay app's archive endpoint.
+  let bus: TestBus;
+  // Stand-ins for the services not under test, and for the replay app's archive endpoint.
   let stubs: PushReceivers;
-
-  const service = async (
-    name: string,
-    subscriptions: Parameters<typeof createConsumerService>[0]['subscriptions'],
-  ) => {
-    const created = createConsumerService({
-      config: loadConfig({
-        SERVICE_NAME: name,
-        GCP_PROJECT_ID: projectId,
-        PUSH_AUTH: 'off',
-        PORT: '0',
-      }),
-      subscriptions,
-      firestore: firestoreClient(projectId),
-      pubsub: pubsubClient(projectId),
-      logger: pino({ level: 'silent' }),
-    });
-    services.push(created);
-    return `http://127.0.0.1:${await created.listen()}`;
+  /** Counts an application inside the delivery transaction, so a retried attempt counts once. */
+  const applied = async (ctx: HandlerContext, consumer: string, key: string) => {
+    const ref = ctx.firestore.collection('applied').doc(`${consumer}:${key}`);
+    const snap = await ctx.tx.get(ref);
+    ctx.tx.set(ref, { count: ((snap.get('count') as number) ?? 0) + 1 });
   };
+  const appliedCount = async (consumer: string, key: string) =>
+    ((await bus.firestore.collection('applied').doc(`${consumer}:${key}`).get()).get('count') as
+      | number
+      | undefined) ?? 0;
 
   beforeAll(async () => {
-    const provisioning = await service('provisioning-worker', [
-      defineSubscription({
-        consumer: 'provisioning-worker',
-        eventType: REQUESTED,
-        async handle(event, ctx) {
-          const ref = ctx.firestore.collection('allocations').doc(event.payload.allocation_id);
-          const snap = await ctx.tx.get(ref);
-          ctx.tx.set(ref, { state: 'active', applied: ((snap.get('applied') as number) ?? 0) + 1 });
-          ctx.emit(ACTIVE, {
-            ...examples[ACTIVE],
-            allocation_id: event.payload.allocation_id,
-            user_id: event.payload.user_id,
-          });
-        },
-      }),
-    ]);
-    const billing = await service('billing-worker', [
-      defineSubscription({
-        consumer: 'billing-worker',
-        eventType: ACTIVE,
-        handle(event, ctx) {
-          ctx.tx.set(ctx.firestore.collection('usage_windows').doc(event.payload.allocation_id), {
-            started_at: event.payload.started_at,
-            caused_by: ctx.delivery.idempotencyKey,
-          });
-        },
-      }),
-    ]);
-    const urls: Partial<Record<ConsumerName, string>> = {
-      'provisioning-worker': provisioning,
-      'billing-worker': billing,
-    };
-    const stubbed = CONSUMERS.filter((consumer) => urls[consumer] === undefined);
-    stubs = await startPushReceivers([...stubbed, 'replay']);
-    const settings = localSettingsAt({ ...stubs.urls, ...urls });
-    const result = await apply(pubsub, deriveBus(settings));
+    bus = await TestBus.start('e2e');
+    const provisioning = await bus.serve(
+      {
+        config: bus.config('provisioning-worker'),
+        basePaths: pushBasePaths('provisioning-worker'),
+        subscriptions: [
+          defineSubscription({
+            consumer: 'provisioning-worker',
+            eventType: REQUESTED,
+            async handle(event, ctx) {
+              const ref = ctx.firestore.collection('allocations').doc(event.payload.allocation_id);
+              const snap = await ctx.tx.get(ref);
+              ctx.tx.set(ref, {
+                state: 'active',
+                applied: ((snap.get('applied') as number) ?? 0) + 1,
+              });
+              ctx.emit(ACTIVE, {
+                ...examples[ACTIVE],
+                allocation_id: event.payload.allocation_id,
+                user_id: event.payload.user_id,
+              });
+            },
+          }),
+        ],
+      },
+      false,
+    );
+    // One service, two consumers: billing-worker and billing-read-model.
+    const billing = await bus.serve(
+      {
+        config: bus.config('billing-worker'),
+        basePaths: pushBasePaths('billing-worker'),
+        subscriptions: [
+          defineSubscription({
+            consumer: 'billing-worker',
+            eventType: ACTIVE,
+            handle(event, ctx) {
+              ctx.tx.set(
+                ctx.firestore.collection('usage_windows').doc(event.payload.allocation_id),
+                {
+                  started_at: event.payload.started_at,
+                  caused_by: ctx.delivery.idempotencyKey,
+                },
+              );
+            },
+          }),
+          defineSubscription({
+            consumer: 'billing-read-model',
+            eventType: CREDITED,
+            handle: (event, ctx) =>
+              applied(ctx, 'billing-read-model', event.payload.stripe_event_id),
+          }),
+        ],
+      },
+      false,
+    );
+    // One service, two consumers of one event type: ops under /ops, from the services table.
+    const relay = await bus.serve(
+      {
+        config: bus.config('notification-relay'),
+        basePaths: pushBasePaths('notification-relay'),
+        subscriptions: [
+          defineSubscription({
+            consumer: 'notification-relay',
+            eventType: ACTIVE,
+            handle: (event, ctx) => applied(ctx, 'notification-relay', event.payload.allocation_id),
+          }),
+          defineSubscription({
+            consumer: 'notification-relay',
+            eventType: RECONCILE,
+            handle: (event, ctx) =>
+              applied(ctx, 'notification-relay', event.payload.stripe_event_id),
+          }),
+          defineSubscription({
+            consumer: 'ops',
+            eventType: RECONCILE,
+            handle: (event, ctx) => applied(ctx, 'ops', event.payload.stripe_event_id),
+          }),
+        ],
+      },
+      false,
+    );
+    stubs = await startPushReceivers(['orchestrator', 'replay']);
+    const settings = localSettingsAt({
+      ...stubs.urls,
+      'provisioning-worker': provisioning.url,
+      'billing-worker': billing.url,
+      'notification-relay': relay.url,
+    });
+    const result = await apply(bus.pubsub, deriveBus(settings));
     expect(result.unresolved).toEqual([]);
   });
 
   afterAll(async () => {
-    await Promise.all(services.map((s) => s.shutdown()));
     await stubs?.close();
-    await pubsub.close();
-    await firestore.terminate();
+    await bus?.close();
   });
 
   it('carries a request through provisioning to billing and the notification relay, once', async () => {
-    const publisher = createPublisher({ pubsub, producer: 'orchestrator' });
     const allocationId = `alloc-${randomUUID()}`;
     const payload = { ...examples[REQUESTED], allocation_id: allocationId };
-    await publisher.publish(REQUESTED, payload, { correlationId: `e2e-${allocationId}` });
+    await bus.publish(REQUESTED, payload, {
+      correlationId: `e2e-${allocationId}`,
+      producer: 'orchestrator',
+    });
 
-    const usage = firestore.collection('usage_windows').doc(allocationId);
+    const usage = bus.firestore.collection('usage_windows').doc(allocationId);
     await waitFor(async () => (await usage.get()).exists, { timeoutMs: 30_000 });
     expect((await usage.get()).get('caused_by')).toBe(
       `${allocationId}:${examples[ACTIVE].started_at}`,
     );
-    const relayed = () =>
-      stubs.deliveries.filter(
-        (d) =>
-          d.receiver === 'notification-relay' &&
-          d.path === `/push/${ACTIVE}` &&
-          d.data.includes(allocationId),
-      );
-    await waitFor(() => relayed().length > 0, { timeoutMs: 30_000 });
-    expect(relayed()[0]?.attributes).toMatchObject({
-      event_type: ACTIVE,
-      correlation_id: `e2e-${allocationId}`,
-      producer: 'provisioning-worker',
+    await waitFor(async () => (await appliedCount('notification-relay', allocationId)) > 0, {
+      timeoutMs: 30_000,
     });
 
     // The orchestrator publishes the same request again (a retry): nothing happens twice.
-    await publisher.publish(REQUESTED, payload, { correlationId: `e2e-${allocationId}` });
+    await bus.publish(REQUESTED, payload, {
+      correlationId: `e2e-${allocationId}`,
+      producer: 'orchestrator',
+    });
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const allocation = await firestore.collection('allocations').doc(allocationId).get();
+    const allocation = await bus.firestore.collection('allocations').doc(allocationId).get();
     expect(allocation.get('applied')).toBe(1);
-    expect(relayed()).toHaveLength(1);
-    await publisher.flush();
+    expect(await appliedCount('notification-relay', allocationId)).toBe(1);
+  });
+
+  it('delivers one event type to two consumers of one service, each once', async () => {
+    const stripeEventId = `evt_${randomUUID().replaceAll('-', '')}`;
+    const failed = { ...examples[RECONCILE], stripe_event_id: stripeEventId };
+    await bus.publish(RECONCILE, failed, { producer: 'payments' });
+    await bus.publish(RECONCILE, failed, { producer: 'payments' });
+    await waitFor(
+      async () =>
+        (await appliedCount('notification-relay', stripeEventId)) > 0 &&
+        (await appliedCount('ops', stripeEventId)) > 0,
+      { timeoutMs: 30_000 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await appliedCount('notification-relay', stripeEventId)).toBe(1);
+    expect(await appliedCount('ops', stripeEventId)).toBe(1);
   });
 
   it('archives a poison event in the replay app with its reason and original data', async () => {
     const poison = JSON.stringify({ event_id: randomUUID(), event_type: REQUESTED, payload: {} });
     const marker = randomUUID();
-    await pubsub
+    await bus.pubsub
       .topic(REQUESTED)
       .publishMessage({ data: Buffer.from(poison), attributes: { marker } });
 
     const archive = () =>
       stubs.deliveries.find((d) => d.receiver === 'replay' && d.attributes.marker === marker);
-    await waitFor(() => archive(), {
-      timeoutMs: 30_000,
-    });
+    await waitFor(() => archive(), { timeoutMs: 30_000 });
     const archived = archive();
     expect(archived?.path).toBe('/push/dead-letter/provisioning-worker');
     expect(archived?.data).toBe(poison);
