@@ -190,4 +190,23 @@ describe('modules/cloud-run-service and modules/firestore', () => {
     expect(at(firestore.variable, 'ttl_field', 'default')).toBe('expire_at');
     expect(at(dir('modules/platform').module, 'firestore', 'source')).toBe('../firestore');
   });
+
+  it('declares the outbox sweep index (producer, due_at) the eventing runtime queries', () => {
+    const firestore = dir('modules/firestore');
+    expect(resource(firestore, 'google_firestore_index', 'composite').collection).toBe(
+      '${each.value.collection}',
+    );
+    expect(at(firestore.variable, 'composite_indexes', 'default')).toEqual(
+      expect.arrayContaining([
+        {
+          name: 'outbox-producer-due',
+          collection: 'outbox',
+          fields: [
+            { field_path: 'producer', order: 'ASCENDING' },
+            { field_path: 'due_at', order: 'ASCENDING' },
+          ],
+        },
+      ]),
+    );
+  });
 });

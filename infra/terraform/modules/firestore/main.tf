@@ -22,3 +22,20 @@ resource "google_firestore_field" "ttl" {
   # An indexed, monotonically increasing timestamp makes a write hotspot; nothing queries it.
   index_config {}
 }
+
+# Composite indexes the apps' queries need, declared rather than discovered at run time.
+resource "google_firestore_index" "composite" {
+  for_each = { for index in var.composite_indexes : index.name => index }
+
+  project    = var.project_id
+  database   = google_firestore_database.this.name
+  collection = each.value.collection
+
+  dynamic "fields" {
+    for_each = each.value.fields
+    content {
+      field_path = fields.value.field_path
+      order      = fields.value.order
+    }
+  }
+}

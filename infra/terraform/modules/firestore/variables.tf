@@ -37,3 +37,23 @@ variable "delete_protection" {
   type        = bool
   default     = true
 }
+
+variable "composite_indexes" {
+  description = "Composite indexes, keyed by a stable name: the collection and its ordered fields."
+  type = list(object({
+    name       = string
+    collection = string
+    fields     = list(object({ field_path = string, order = string }))
+  }))
+  default = [
+    {
+      # packages/eventing: each service sweeps its own due outbox entries, oldest first.
+      name       = "outbox-producer-due"
+      collection = "outbox"
+      fields = [
+        { field_path = "producer", order = "ASCENDING" },
+        { field_path = "due_at", order = "ASCENDING" },
+      ]
+    },
+  ]
+}
