@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       deliveryBudgetSeconds: 54,
       outboxClaimSeconds: 30,
       onCloudRun: false,
+      tracing: 'off',
     });
   });
 

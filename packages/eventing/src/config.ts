@@ -37,6 +37,8 @@ export interface EventingConfig {
   shutdownGraceSeconds: number;
   bodyLimitBytes: number;
   logLevel: string;
+  /** Where spans go: Cloud Trace, the console, or nowhere (context still propagates). */
+  tracing: 'cloud' | 'console' | 'off';
   /** True on Cloud Run (`K_SERVICE` set), where local-only settings are refused. */
   onCloudRun: boolean;
 }
@@ -166,6 +168,12 @@ export function loadConfig(env: Env = process.env): EventingConfig {
       'LOG_LEVEL',
       ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const,
       'info',
+    ),
+    tracing: oneOf(
+      env,
+      'TRACING',
+      ['cloud', 'console', 'off'] as const,
+      onCloudRun ? 'cloud' : 'off',
     ),
     onCloudRun,
   };

@@ -59,7 +59,8 @@ export function deadLetterMessage(
     source_message_id: truncateUtf8(message.messageId, MAX_VALUE_BYTES),
     dead_lettered_at: now.toISOString(),
   };
-  const room = MAX_ATTRIBUTES - Object.keys(added).length - 1;
+  // One for the dropped count, two for the trace context the publish adds.
+  const room = MAX_ATTRIBUTES - Object.keys(added).length - 3;
   const candidates = Object.entries(message.attributes)
     .filter(
       ([key]) =>

@@ -46,5 +46,13 @@ export type {
   SubscriptionOptions,
 } from './subscription';
 export { defineSubscription } from './subscription';
+export type { Tracing, TracingMode, TracingOptions } from './tracing/start-tracing';
+export { startTracing } from './tracing/start-tracing';
+export {
+  contextOfAttributes,
+  contextOfHeaders,
+  logTraceFields,
+  traceAttributes,
+} from './tracing/trace-context';
 export type { PushMessage } from './wire/push-message';
 export { decodeBase64 } from './wire/push-message';

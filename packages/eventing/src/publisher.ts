@@ -1,8 +1,10 @@
 import type { PubSub, Topic } from '@google-cloud/pubsub';
 import { ContractError, createEnvelope, type EventType, type PayloadOf } from '@gpuaas/contracts';
+import { context, type Link, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { eventAttributes } from './attributes';
 import { describeError } from './describe-error';
 import { UnpublishableEventError } from './errors';
+import { contextOfAttributes, traceAttributes, tracer } from './tracing/trace-context';
 import { publishProblem } from './wire/limits';
 
 export interface PublishOptions {
@@ -61,6 +63,8 @@ export function encodeEvent<T extends EventType>(
       data: Buffer.from(JSON.stringify(envelope)),
       attributes: {
         ...options.attributes,
+        // The emitting span (a delivery's handler, an HTTP request): consumers continue it.
+        ...traceAttributes(),
         ...eventAttributes(envelope, producer, options.causationId),
       },
     };
@@ -91,11 +95,50 @@ export function createPublisher(options: PublisherOptions): Publisher {
     }
     return topic;
   };
-  const send = (message: OutgoingMessage): Promise<string> =>
-    topicFor(message.topic).publishMessage({
-      data: message.data,
-      attributes: message.attributes,
-    });
+  /**
+   * One PRODUCER span per publish, child of the context the message was emitted in (it may have
+   * waited in the outbox); the message carries the publish span on. A replay belongs to the
+   * replaying task's trace, linked to the original.
+   */
+  const send = (message: OutgoingMessage): Promise<string> => {
+    const carried = contextOfAttributes(message.attributes);
+    const carriedSpan = trace.getSpanContext(carried);
+    const isReplay = message.attributes.replay_id !== undefined;
+    const parent = carriedSpan && !isReplay ? carried : context.active();
+    const links: Link[] = carriedSpan && isReplay ? [{ context: carriedSpan }] : [];
+    const span = tracer().startSpan(
+      `publish ${message.topic}`,
+      {
+        kind: SpanKind.PRODUCER,
+        links,
+        attributes: {
+          'messaging.system': 'gcp_pubsub',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': message.topic,
+          'gpuaas.event_id': message.attributes.event_id ?? '',
+        },
+      },
+      parent,
+    );
+    const attributes = {
+      ...message.attributes,
+      ...traceAttributes(trace.setSpan(parent, span)),
+    };
+    return topicFor(message.topic)
+      .publishMessage({ data: message.data, attributes })
+      .then(
+        (id) => {
+          span.setAttribute('messaging.message.id', id);
+          span.end();
+          return id;
+        },
+        (error: unknown) => {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error) });
+          span.end();
+          throw error;
+        },
+      );
+  };
   return {
     producer: options.producer,
     send,

@@ -13,6 +13,7 @@ import type { Producer } from '../outbox/producer';
 import { type Emit, runOutboxTransaction } from '../outbox/transact';
 import type { Publisher } from '../publisher';
 import type { AnySubscription, DeliveryInfo, HandlerContext } from '../subscription';
+import { inSpan } from '../tracing/trace-context';
 import type { PushMessage } from '../wire/push-message';
 import { Deadline } from './deadline';
 import { decodeDelivery } from './decode';
@@ -112,50 +113,59 @@ export function createDeliver(options: DeliveryOptions): Deliver {
      * only while the lease is still its own.
      */
     const commit = async (effectResult: unknown, owner?: string): Promise<Committed> => {
-      const { result, staged } = await runOutboxTransaction(
-        {
-          firestore,
-          publisher,
-          outbox,
-          context: { correlationId: event.correlation_id, causationId: event.event_id },
-          source: key.recordId,
-        },
-        async (tx, emitter) => {
-          const verdict = await dedupe.judge(tx, key, owner);
-          const done =
-            owner === undefined
-              ? !isBlocking(verdict)
-              : verdict.kind === 'new' || verdict.kind === 'owned';
-          if (!done) return { done, verdict };
-          const ctx: HandlerContext = {
-            tx,
+      const { result, staged } = await inSpan('firestore.transaction', {}, () =>
+        runOutboxTransaction(
+          {
             firestore,
-            log,
-            delivery,
-            emit: refusingUnpublishable(emitter.emit),
-          };
-          await subscription.handle(event, ctx, effectResult);
-          const outboxIds = emitter.messages().map((m) => m.attributes.event_id ?? '');
-          dedupe.complete(tx, key, { verdict, outboxIds });
-          return { done, verdict };
-        },
+            publisher,
+            outbox,
+            context: { correlationId: event.correlation_id, causationId: event.event_id },
+            source: key.recordId,
+          },
+          async (tx, emitter) => {
+            const verdict = await dedupe.judge(tx, key, owner);
+            const done =
+              owner === undefined
+                ? !isBlocking(verdict)
+                : verdict.kind === 'new' || verdict.kind === 'owned';
+            if (!done) return { done, verdict };
+            const ctx: HandlerContext = {
+              tx,
+              firestore,
+              log,
+              delivery,
+              emit: refusingUnpublishable(emitter.emit),
+            };
+            await inSpan(
+              `handle ${event.event_type}`,
+              { 'gpuaas.consumer': key.consumer },
+              async () => subscription.handle(event, ctx, effectResult),
+            );
+            const outboxIds = emitter.messages().map((m) => m.attributes.event_id ?? '');
+            dedupe.complete(tx, key, { verdict, outboxIds });
+            return { done, verdict };
+          },
+        ),
       );
       return { ...result, staged };
     };
 
     const applied = async (outcome: DeliveryOutcome): Promise<DeliveryOutcome> => {
-      if (!subscription.followUp) return outcome;
+      const { followUp } = subscription;
+      if (!followUp) return outcome;
       try {
-        await subscription.followUp(event, {
-          firestore,
-          log,
-          delivery,
-          transact: (body) =>
-            options.producer.transact(body, {
-              correlationId: event.correlation_id,
-              causationId: event.event_id,
-            }),
-        });
+        await inSpan(`follow-up ${event.event_type}`, {}, () =>
+          followUp(event, {
+            firestore,
+            log,
+            delivery,
+            transact: (body) =>
+              options.producer.transact(body, {
+                correlationId: event.correlation_id,
+                causationId: event.event_id,
+              }),
+          }),
+        );
       } catch (error) {
         const failed = classifyFailure(error);
         return retry(`follow_up_${failed.reason}`, failed.detail);
@@ -193,7 +203,11 @@ export function createDeliver(options: DeliveryOptions): Deliver {
     const afterCommit = async (result: Committed, owner?: string): Promise<DeliveryOutcome> => {
       if (result.done) {
         try {
-          await outbox.relay(result.staged);
+          if (result.staged.messages.length > 0) {
+            await inSpan('outbox.relay', { 'gpuaas.events': result.staged.messages.length }, () =>
+              outbox.relay(result.staged),
+            );
+          }
         } catch (error) {
           // Committed but unpublished: the redelivery (or the sweep) re-drives the outbox.
           return retry('outbox_publish_failed', describeError(error));
@@ -246,12 +260,18 @@ export function createDeliver(options: DeliveryOptions): Deliver {
     const effectMs = Math.max(0, leaseUntil.getTime() - now().getTime() - reserveMs);
     let effectResult: unknown;
     try {
-      effectResult = await subscription.effect(event, {
-        firestore,
-        log,
-        delivery,
-        signal: AbortSignal.timeout(Math.floor(Math.min(effectMs, deadline.remainingMs()))),
-      });
+      const { effect } = subscription;
+      effectResult = await inSpan(
+        `effect ${event.event_type}`,
+        { 'gpuaas.record_id': key.recordId },
+        () =>
+          effect(event, {
+            firestore,
+            log,
+            delivery,
+            signal: AbortSignal.timeout(Math.floor(Math.min(effectMs, deadline.remainingMs()))),
+          }),
+      );
     } catch (error) {
       if (!options.isClosed?.()) {
         await releaseQuietly(deadline.race(dedupe.release(key, owner), 'lease release'), log);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 import type { Logger } from 'pino';
 import type { Publisher } from '../publisher';
+import { inSpan } from '../tracing/trace-context';
 import type { Outbox } from './outbox';
 import { type Emit, type EmitContext, runOutboxTransaction } from './transact';
 
@@ -41,19 +42,18 @@ export interface ProducerOptions {
 export function createProducer(options: ProducerOptions): Producer {
   return {
     async transact(body, { maxAttempts, ...context }) {
-      const { result, staged } = await runOutboxTransaction(
-        {
-          ...options,
-          context,
-          source: `transact:${randomUUID()}`,
-          maxAttempts,
-        },
-        (tx, emitter) => body(tx, emitter.emit),
+      const { result, staged } = await inSpan('firestore.transaction', {}, () =>
+        runOutboxTransaction(
+          { ...options, context, source: `transact:${randomUUID()}`, maxAttempts },
+          (tx, emitter) => body(tx, emitter.emit),
+        ),
       );
       const emitted = staged.messages.map((message) => message.attributes.event_id ?? '');
       if (emitted.length === 0) return { result, emitted, published: true };
       try {
-        await options.outbox.relay(staged);
+        await inSpan('outbox.relay', { 'gpuaas.events': emitted.length }, () =>
+          options.outbox.relay(staged),
+        );
         return { result, emitted, published: true };
       } catch (error) {
         options.logger.warn(

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import type { Deliver } from '../delivery/deliver';
@@ -7,6 +8,7 @@ import { describeError } from '../describe-error';
 import { traceField } from '../logger';
 import type { DeliveryMetrics } from '../metrics';
 import type { AnySubscription } from '../subscription';
+import { contextOfAttributes, logTraceFields, tracer } from '../tracing/trace-context';
 import { type PushMessage, readPushBody } from '../wire/push-message';
 
 export interface PushRouteOptions {
@@ -37,12 +39,17 @@ export function deliveryFields(
   message: PushMessage,
   subscriptionName: string,
   eventType?: string,
+  trace: Record<string, unknown> = {},
 ): Record<string, unknown> {
+  const traced =
+    Object.keys(trace).length > 0
+      ? trace
+      : traceField(projectId, {
+          cloudTrace: c.req.header('x-cloud-trace-context'),
+          traceparent: c.req.header('traceparent'),
+        });
   return {
-    ...traceField(projectId, {
-      cloudTrace: c.req.header('x-cloud-trace-context'),
-      traceparent: c.req.header('traceparent'),
-    }),
+    ...traced,
     event_id: message.attributes.event_id,
     event_type: message.attributes.event_type ?? eventType,
     correlation_id: message.attributes.correlation_id,
@@ -61,6 +68,35 @@ export function safeLog(log: Logger, level: 'info' | 'warn', fields: object, mes
   }
 }
 
+/**
+ * The CONSUMER span of one delivery, child of the span that published the message, so the
+ * consumer continues the producer's trace. A replayed message starts a trace of its own,
+ * linked to the original.
+ */
+function deliverySpan(message: PushMessage, subscriptionName: string, eventType: string) {
+  const carried = contextOfAttributes(message.attributes);
+  const carriedSpan = trace.getSpanContext(carried);
+  const isReplay = message.attributes.replay_id !== undefined;
+  return tracer().startSpan(
+    `deliver ${subscriptionName}`,
+    {
+      kind: SpanKind.CONSUMER,
+      links: isReplay && carriedSpan ? [{ context: carriedSpan }] : [],
+      attributes: {
+        'messaging.system': 'gcp_pubsub',
+        'messaging.operation.type': 'process',
+        'messaging.destination.subscription.name': subscriptionName,
+        'messaging.message.id': message.messageId,
+        'gpuaas.event_type': message.attributes.event_type ?? eventType,
+        'gpuaas.event_id': message.attributes.event_id ?? '',
+        'gpuaas.correlation_id': message.attributes.correlation_id ?? '',
+        ...(isReplay ? { 'gpuaas.replay_id': message.attributes.replay_id } : {}),
+      },
+    },
+    isReplay ? ROOT_CONTEXT : carried,
+  );
+}
+
 /** `POST <basePath>/push/<event_type>` of one subscription: the HTTP face of the delivery. */
 export function pushRoute(
   subscription: AnySubscription,
@@ -74,18 +110,33 @@ export function pushRoute(
     if (!read.ok) return read.response;
     const { message } = read;
     const name = message.subscription ?? defaultName;
+    const span = deliverySpan(message, name, subscription.eventType);
     let log = options.logger;
     let result: DeliveryOutcome;
     try {
       log = options.logger.child(
-        deliveryFields(c, options.projectId, message, name, subscription.eventType),
+        deliveryFields(
+          c,
+          options.projectId,
+          message,
+          name,
+          subscription.eventType,
+          logTraceFields(options.projectId, span),
+        ),
       );
-      result = await deliver(subscription, message, log);
+      result = await context.with(trace.setSpan(context.active(), span), () =>
+        deliver(subscription, message, log),
+      );
     } catch (error) {
       // Whatever escaped the pipeline is classified, not left to Hono's default 500.
       result = { outcome: 'retry', reason: 'internal_error', detail: describeError(error) };
     }
     const reason = 'reason' in result ? result.reason : '';
+    span.setAttributes({ 'gpuaas.outcome': result.outcome, 'gpuaas.reason': reason });
+    if (result.outcome === 'retry' || result.outcome === 'dead_lettered') {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: `${result.outcome}: ${reason}` });
+    }
+    span.end();
     options.metrics.record({
       subscription: name,
       consumer: subscription.consumer,

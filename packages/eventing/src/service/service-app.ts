@@ -1,5 +1,6 @@
 import type { ConsumerName } from '@gpuaas/contracts';
 import { pushPath, subscriptionName } from '@gpuaas/contracts';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { every } from 'hono/combine';
@@ -9,6 +10,7 @@ import { describeError } from '../describe-error';
 import type { DeliveryMetrics } from '../metrics';
 import { deliveryFields, pushRoute, readPushRequest, safeLog } from '../push/push-route';
 import type { AnySubscription } from '../subscription';
+import { contextOfHeaders, tracer } from '../tracing/trace-context';
 import type { PushReceiver } from './push-receiver';
 import type { ServiceRuntime } from './runtime';
 import type { Task } from './task';
@@ -33,6 +35,35 @@ export interface ServiceAppOptions {
 }
 
 const PROBES = new Set(['/healthz', '/readyz']);
+
+/**
+ * A SERVER span around an HTTP entry point, continuing the caller's `traceparent` or Cloud
+ * Run's `X-Cloud-Trace-Context`: what it publishes carries this trace on.
+ */
+function serverSpan(c: Context, name: string, handle: () => Promise<Response>): Promise<Response> {
+  const parent = contextOfHeaders({
+    traceparent: c.req.header('traceparent'),
+    cloudTrace: c.req.header('x-cloud-trace-context'),
+  });
+  return tracer().startActiveSpan(
+    name,
+    {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': c.req.method, 'url.path': c.req.path },
+    },
+    parent,
+    async (span) => {
+      try {
+        const response = await handle();
+        span.setAttribute('http.response.status_code', response.status);
+        if (response.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        return response;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
 
 /**
  * One Cloud Run service's HTTP surface: health probes, the push routes of every consumer it
@@ -127,22 +158,24 @@ export function createServiceApp(options: ServiceAppOptions): Hono {
   for (const task of options.tasks) {
     const path = `/tasks/${task.name}`;
     claim(path, `task ${task.name}`);
-    app.post(path, authenticated, async function taskRoute(c: Context) {
-      const log = logger.child({ task: task.name });
-      try {
-        const result = (await task.run({ runtime, log })) ?? {};
-        return c.json(result);
-      } catch (error) {
-        safeLog(log, 'warn', { err: describeError(error) }, 'task failed');
-        return c.json({ error: 'task_failed' }, 503);
-      }
+    app.post(path, authenticated, function taskRoute(c: Context) {
+      return serverSpan(c, `task ${task.name}`, async () => {
+        const log = logger.child({ task: task.name });
+        try {
+          const result = (await task.run({ runtime, log })) ?? {};
+          return c.json(result);
+        } catch (error) {
+          safeLog(log, 'warn', { err: describeError(error) }, 'task failed');
+          return c.json({ error: 'task_failed' }, 503);
+        }
+      });
     });
   }
 
   const { api } = options;
   if (api) {
     // Its own middleware, auth and errors: a fetch of its own, not routes merged into ours.
-    app.all('*', (c) => api.fetch(c.req.raw));
+    app.all('*', (c) => serverSpan(c, `HTTP ${c.req.method}`, async () => api.fetch(c.req.raw)));
   }
   return app;
 }

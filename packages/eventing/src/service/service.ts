@@ -15,6 +15,7 @@ import { createOutbox } from '../outbox/outbox';
 import { createProducer } from '../outbox/producer';
 import { createPublisher, type Publisher } from '../publisher';
 import type { AnySubscription } from '../subscription';
+import { startTracing } from '../tracing/start-tracing';
 import { InFlight } from './in-flight';
 import type { PushReceiver } from './push-receiver';
 import { createReadiness } from './readiness';
@@ -171,13 +172,22 @@ export function createConsumerService(options: ConsumerServiceOptions): Service 
   return createService(options);
 }
 
-/** Runs a service until SIGTERM/SIGINT (Cloud Run sends SIGTERM before stopping an instance). */
+/**
+ * Runs a service until SIGTERM/SIGINT (Cloud Run sends SIGTERM before stopping an instance), with
+ * the process's tracing as `TRACING` says.
+ */
 export async function runService(service: Service): Promise<void> {
+  const tracing = startTracing({
+    service: service.config.service,
+    projectId: service.config.projectId,
+    mode: service.config.tracing,
+  });
   await service.listen();
   const stop = (signal: string) => {
     service.logger.info({ signal }, 'signal received');
     service
       .shutdown()
+      .then(() => tracing.shutdown())
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         service.logger.error({ err: error }, 'shutdown failed');
