@@ -17,10 +17,11 @@ import { loadConfig } from '../src/config';
 import { encodeEvent } from '../src/publisher';
 import { createService } from '../src/service/service';
 import { defineSubscription } from '../src/subscription';
+import { startTracing } from '../src/tracing/start-tracing';
 
 const CONCURRENCY = 32;
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1000);
-const ROUNDS = 2;
+const ROUNDS = 3;
 const EVENT = 'gpuaas.provisioning.requested';
 
 interface Figures {
@@ -179,21 +180,35 @@ async function main() {
     // Rounds alternate which side goes first, so neither profits from a warmer emulator.
     const baseSamples: Sample[] = [];
     const ourSamples: Sample[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const runBase = async () =>
-        baseSamples.push(await drive('baseline', baseServer.port, baseRpcs));
-      const runOurs = async () => ourSamples.push(await drive('eventing', appServer.port, rpcs));
-      if (round % 2 === 0) {
-        await runBase();
-        await runOurs();
-      } else {
-        await runOurs();
-        await runBase();
+    const tracedSamples: Sample[] = [];
+    // Tracing on: a registered provider recording every span, exported to nowhere.
+    const traced = async () => {
+      const tracing = startTracing({
+        service: 'bench',
+        projectId,
+        mode: 'cloud',
+        exporter: { export: (_spans, done) => done({ code: 0 }), shutdown: async () => undefined },
+      });
+      try {
+        tracedSamples.push(await drive('eventing traced', appServer.port, rpcs));
+      } finally {
+        await tracing.shutdown();
       }
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      const runs = [
+        async () => baseSamples.push(await drive('baseline', baseServer.port, baseRpcs)),
+        async () => ourSamples.push(await drive('eventing', appServer.port, rpcs)),
+        traced,
+      ];
+      // Each round rotates which side goes first.
+      for (let i = 0; i < runs.length; i++)
+        await (runs[(i + round) % runs.length] as () => Promise<unknown>)();
     }
     const results = [
       summarise('baseline (hand-written, 1 transaction)', baseSamples),
       summarise('@gpuaas/eventing consumer', ourSamples),
+      summarise('@gpuaas/eventing consumer, traced', tracedSamples),
     ];
     baseServer.close();
     appServer.close();
@@ -221,13 +236,16 @@ async function main() {
         ].join(' '),
       );
     }
-    const [base, ours] = results as [Figures, Figures];
+    const [base, ours, withTracing] = results as [Figures, Figures, Figures];
     const ratio = ours.perSecond / base.perSecond;
     console.log(
       `\nthroughput vs baseline: ${ratio.toFixed(2)}x (target >= 0.80x) ${ratio >= 0.8 ? 'MET' : 'MISSED'}`,
     );
     console.log(
       `p99 latency: ${ours.p99.toFixed(0)} ms (target < 1000 ms) ${ours.p99 < 1000 ? 'MET' : 'MISSED'}`,
+    );
+    console.log(
+      `tracing on vs off: ${(withTracing.perSecond / ours.perSecond).toFixed(2)}x throughput, p99 ${withTracing.p99.toFixed(0)} vs ${ours.p99.toFixed(0)} ms`,
     );
     await pubsub.close();
     await firestore.terminate();
