@@ -1,0 +1,21 @@
+import type { LedgerCheckReport } from './violations';
+
+/** The report as an operator reads it in a terminal. */
+export function formatReport(report: LedgerCheckReport): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  const lines = [
+    `ledger check ${report.ok ? 'OK' : 'FAILED'} at ${report.read_time} in ${n(report.duration_ms)} ms`,
+    `  ${n(report.transactions)} transactions, ${n(report.postings)} postings, ${n(report.accounts)} accounts, ${n(report.balances)} balances, ${n(report.reversals)} reversals`,
+  ];
+  if (!report.ok) {
+    lines.push(`  ${n(report.violation_count)} violations:`);
+    for (const v of report.violations) {
+      const about = [v.transaction_id, v.account, v.currency, v.document].filter(Boolean).join(' ');
+      lines.push(`  - ${v.code}${about ? ` [${about}]` : ''}: ${v.detail}`);
+    }
+    if (report.violation_count > report.violations.length) {
+      lines.push(`  … and ${n(report.violation_count - report.violations.length)} more`);
+    }
+  }
+  return lines.join('\n');
+}
