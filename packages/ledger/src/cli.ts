@@ -39,6 +39,8 @@ async function main(argv: string[]): Promise<number> {
   const firestore = new Firestore({
     projectId,
     ...(values.database ? { databaseId: values.database } : {}),
+    // On the emulator there are no credentials: naming the universe skips the GCE metadata probe.
+    ...(process.env.FIRESTORE_EMULATOR_HOST ? { universeDomain: 'googleapis.com' } : {}),
   });
   try {
     const report = await checkLedger({
