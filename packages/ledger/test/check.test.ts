@@ -102,6 +102,18 @@ describe('checkLedger', () => {
     expect((await h.ledger.check()).transactions).toBe(36);
   });
 
+  it('checks the ledger as of a past snapshot when given its read time', async () => {
+    const h = await seeded();
+    const before = (await h.firestore.collection('ledger_transactions').select().get()).readTime;
+    await h.inTransaction((tx) => h.ledger.post(tx, usageCharge('u1', 'later:t0', 5)));
+    await h.firestore.collection('ledger_balances').doc('later|USD|0').set({ stray: true });
+    const then = await h.ledger.check({ readTime: before });
+    expect(then).toMatchObject({ ok: true, transactions: 6 });
+    const now = await h.ledger.check();
+    expect(now.transactions).toBe(7);
+    expect(codes(now)).toEqual(['malformed_balance']);
+  });
+
   it('pages through more documents than one page', async () => {
     const h = await seeded();
     const report = await checkLedger({ firestore: h.firestore, pageSize: 2 });
@@ -161,7 +173,7 @@ describe('ledger check command', () => {
 
   it('prints the report and exits 0, then 1 once a balance is off', async () => {
     const h = await seeded();
-    const projectId = h.firestore.projectId;
+    const projectId = h.projectId;
     const good = await run(['check', '--', '--project', projectId]);
     expect(good.stderr).toBe('');
     expect(good.code).toBe(0);

@@ -8,6 +8,7 @@ import {
 } from '../src/index';
 
 export interface Harness {
+  projectId: string;
   firestore: Firestore;
   ledger: Ledger;
   /** Runs `fn` in its own Firestore transaction, counting attempts (ABORTED retries included). */
@@ -16,9 +17,11 @@ export interface Harness {
 }
 
 export function startHarness(options: Omit<LedgerOptions, 'firestore'> = {}): Harness {
-  const firestore = firestoreClient(uniqueProjectId('ledger'));
+  const projectId = uniqueProjectId('ledger');
+  const firestore = firestoreClient(projectId);
   const ledger = createLedger({ firestore, ...options });
   return {
+    projectId,
     firestore,
     ledger,
     async inTransaction(fn) {
