@@ -5,6 +5,7 @@ import { FieldValue } from '@google-cloud/firestore';
 import { Hono } from 'hono';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkLedger, type LedgerCheckReport, ledgerCheckRoute } from '../src/index';
+import { rfc3339Of } from '../src/timestamps';
 import { type Harness, startHarness, stripeCredit, usageCharge } from './harness';
 
 const harnesses: Harness[] = [];
@@ -114,10 +115,20 @@ describe('checkLedger', () => {
     expect(codes(now)).toEqual(['malformed_balance']);
   });
 
-  it('pages through more documents than one page', async () => {
+  it('pages through more documents than one page, streamed or at a given read time', async () => {
     const h = await seeded();
-    const report = await checkLedger({ firestore: h.firestore, pageSize: 2 });
-    expect(report).toMatchObject({ ok: true, transactions: 6, postings: 12 });
+    const streamed = await checkLedger({ firestore: h.firestore, pageSize: 2 });
+    expect(streamed).toMatchObject({ ok: true, transactions: 6, postings: 12, balances: 6 });
+    const readTime = (await h.firestore.collection('ledger_balances').select().get()).readTime;
+    const paged = await checkLedger({ firestore: h.firestore, pageSize: 2, readTime });
+    expect(paged).toMatchObject({ ok: true, transactions: 6, postings: 12, balances: 6 });
+    expect(paged.read_time).toBe(rfc3339Of(readTime));
+  });
+
+  it('passes an empty ledger', async () => {
+    const h = startHarness();
+    harnesses.push(h);
+    expect(await h.ledger.check()).toMatchObject({ ok: true, transactions: 0, balances: 0 });
   });
 });
 

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type {
+  DocumentSnapshot,
   Firestore,
   Query,
   QueryDocumentSnapshot,
@@ -8,21 +9,26 @@ import type {
   Transaction,
 } from '@google-cloud/firestore';
 import { type LedgerCollections, ledgerCollections } from '../collections';
+import { transactionDocumentId } from '../document-ids';
 import { rfc3339Of } from '../timestamps';
-import { createLedgerAudit, type ScannedDocument } from './ledger-audit';
+import { createLedgerAudit, type LedgerAudit, type ScannedDocument } from './ledger-audit';
 import type { LedgerCheckReport } from './violations';
 
 export interface CheckLedgerOptions {
   firestore: Firestore;
   collectionPrefix?: string;
-  /** Documents per query page; default 5,000. */
+  /** Documents per query page where the check pages (balances, claims); default 10,000. */
   pageSize?: number;
   /** How many violations the report lists (all are counted); default 100. */
   maxViolations?: number;
-  /** Snapshot to check; default the server's current time. Must be within the version retention (1 h). */
+  /**
+   * Check the ledger as it stood at this instant (within the version retention, 1 h without
+   * point-in-time recovery). Default: one streamed snapshot of now.
+   */
   readTime?: Timestamp;
 }
 
+// Everything the audit verifies; metadata stays on the server.
 const TRANSACTION_FIELDS = [
   'transaction_id',
   'kind',
@@ -30,7 +36,6 @@ const TRANSACTION_FIELDS = [
   'accounts',
   'posted_at',
   'source',
-  'metadata',
   'fingerprint',
 ];
 const BALANCE_FIELDS = [
@@ -41,6 +46,7 @@ const BALANCE_FIELDS = [
   'credit_micros',
   'postings',
 ];
+const GET_ALL_CHUNK = 300;
 
 function scanned(doc: QueryDocumentSnapshot): ScannedDocument {
   return {
@@ -51,73 +57,126 @@ function scanned(doc: QueryDocumentSnapshot): ScannedDocument {
   };
 }
 
-/** Pages through a query at the transaction's read time; the next page is fetched while one is processed. */
-async function scan(
+/**
+ * Pages through a query at the transaction's read time, fetching the next page while this one is
+ * audited. One document past the page says whether another page exists, so the last page is never
+ * an empty query.
+ */
+async function scanPages(
   tx: Transaction,
   query: Query,
   pageSize: number,
   visit: (doc: ScannedDocument) => void,
 ): Promise<void> {
+  const ordered = query.orderBy('__name__');
   const page = (after?: QueryDocumentSnapshot): Promise<QuerySnapshot> =>
-    tx.get((after ? query.startAfter(after) : query).limit(pageSize));
+    tx.get((after ? ordered.startAfter(after) : ordered).limit(pageSize + 1));
   let next: Promise<QuerySnapshot> | undefined = page();
   while (next) {
     const snapshot: QuerySnapshot = await next;
-    const last = snapshot.docs.at(-1);
-    next = snapshot.size === pageSize && last ? page(last) : undefined;
-    for (const doc of snapshot.docs) visit(scanned(doc));
+    const docs = snapshot.docs.slice(0, pageSize);
+    const last = docs.at(-1);
+    next = snapshot.size > pageSize && last ? page(last) : undefined;
+    for (const doc of docs) visit(scanned(doc));
   }
 }
 
+/**
+ * Streams a query as one RunQuery: a single server-side snapshot (the client resumes a broken
+ * stream at the same read time), with no per-page query cost. Returns that snapshot's read time,
+ * or undefined when the query matched nothing.
+ */
+async function streamQuery(
+  query: Query,
+  visit: (doc: ScannedDocument) => void,
+  onReadTime: (readTime: Timestamp) => void,
+): Promise<Timestamp | undefined> {
+  let readTime: Timestamp | undefined;
+  for await (const doc of query.stream() as AsyncIterable<QueryDocumentSnapshot>) {
+    if (!readTime) {
+      readTime = doc.readTime;
+      onReadTime(readTime);
+    } else if (!doc.readTime.isEqual(readTime)) {
+      throw new Error('ledger check: the transaction stream changed snapshot mid-way');
+    }
+    visit(scanned(doc));
+  }
+  return readTime;
+}
+
+/** The server's clock, from a single-document read. */
 async function serverNow(collections: LedgerCollections): Promise<Timestamp> {
-  const snapshot = await collections.transactions.select().limit(1).get();
-  return snapshot.readTime;
+  return (await collections.reversals.doc('read-time').get()).readTime;
+}
+
+function readOnlyAt<T>(
+  firestore: Firestore,
+  readTime: Timestamp,
+  fn: (tx: Transaction) => Promise<T>,
+): Promise<T> {
+  return firestore.runTransaction(fn, { readOnly: true, readTime });
+}
+
+/** Claims, then the originals the scan passed before it met their reversal: reads per reversal. */
+async function finishReversals(
+  tx: Transaction,
+  collections: LedgerCollections,
+  audit: LedgerAudit,
+  pageSize: number,
+): Promise<void> {
+  await scanPages(tx, collections.reversals, pageSize, audit.reversalClaim);
+  const pending = audit.pendingOriginals();
+  for (let i = 0; i < pending.length; i += GET_ALL_CHUNK) {
+    const ids = pending.slice(i, i + GET_ALL_CHUNK);
+    const refs = ids.map((id) => collections.transactions.doc(transactionDocumentId(id)));
+    const snapshots: DocumentSnapshot[] = await tx.getAll(...refs);
+    snapshots.forEach((snapshot, n) => {
+      audit.original(ids[n] as string, snapshot.exists ? snapshot.data() : undefined);
+    });
+  }
 }
 
 /**
  * The ledger check: every transaction balances per currency and is unedited, every balance
  * equals the sum of its postings, every usage event is charged at most once, every reversal
- * mirrors its original once. All reads at one snapshot, so concurrent posting cannot skew it.
+ * mirrors its original once. Every read is at one snapshot, so concurrent posting cannot skew it.
  */
 export async function checkLedger(options: CheckLedgerOptions): Promise<LedgerCheckReport> {
   const started = performance.now();
-  const collections = ledgerCollections(options.firestore, options.collectionPrefix);
-  const pageSize = options.pageSize ?? 5_000;
+  const { firestore } = options;
+  const collections = ledgerCollections(firestore, options.collectionPrefix);
+  const pageSize = options.pageSize ?? 10_000;
   const audit = createLedgerAudit({ maxViolations: options.maxViolations ?? 100 });
-  const readTime = options.readTime ?? (await serverNow(collections));
-  const byId = (query: Query) => query.orderBy('__name__');
-  await options.firestore.runTransaction(
-    async (tx) => {
-      // Reversals first (few): the main scan then matches each original as it passes.
-      await scan(
-        tx,
-        byId(
-          collections.transactions.where('kind', '==', 'reversal').select(...TRANSACTION_FIELDS),
-        ),
-        pageSize,
-        audit.reversal,
-      );
-      await Promise.all([
-        scan(
-          tx,
-          byId(collections.transactions.select(...TRANSACTION_FIELDS)),
-          pageSize,
-          audit.transaction,
-        ),
-        scan(
-          tx,
-          byId(collections.balances.select(...BALANCE_FIELDS)),
-          pageSize,
-          audit.balanceShard,
-        ),
-        scan(tx, byId(collections.reversals), pageSize, audit.reversalClaim),
-      ]);
-    },
-    { readOnly: true, readTime },
-  );
+  const transactions = collections.transactions.select(...TRANSACTION_FIELDS);
+  const balances = collections.balances.select(...BALANCE_FIELDS);
+  const scanBalances = (readTime: Timestamp) =>
+    readOnlyAt(firestore, readTime, (tx) => scanPages(tx, balances, pageSize, audit.balanceShard));
+
+  let readTime = options.readTime;
+  let balancesRead: Promise<void> | undefined;
+  if (!readTime) {
+    // The stream fixes the snapshot; the balances are read at it while the stream goes on.
+    readTime = await streamQuery(transactions, audit.transaction, (at) => {
+      balancesRead = scanBalances(at);
+      balancesRead.catch(() => undefined); // awaited below; this only keeps it from being unhandled
+    });
+  }
+  if (readTime && balancesRead) {
+    await balancesRead;
+  } else {
+    // A given read time, or no transaction at all in the stream: page everything at one instant.
+    readTime ??= await serverNow(collections);
+    const at = readTime;
+    await Promise.all([
+      readOnlyAt(firestore, at, (tx) => scanPages(tx, transactions, pageSize, audit.transaction)),
+      scanBalances(at),
+    ]);
+  }
+  const at = readTime;
+  await readOnlyAt(firestore, at, (tx) => finishReversals(tx, collections, audit, pageSize));
   return {
     ...audit.report(),
-    read_time: rfc3339Of(readTime),
+    read_time: rfc3339Of(at),
     duration_ms: Math.round(performance.now() - started),
   };
 }

@@ -73,12 +73,13 @@ function audit(options: {
   claims?: ScannedDocument[];
 }) {
   const a = createLedgerAudit({ maxViolations: 10 });
-  for (const doc of options.transactions) {
-    if (doc.data.kind === 'reversal') a.reversal(doc);
-  }
   for (const doc of options.transactions) a.transaction(doc);
   for (const doc of options.shards) a.balanceShard(doc);
   for (const doc of options.claims ?? []) a.reversalClaim(doc);
+  // What the check reads by id after the scan: originals passed before their reversal.
+  for (const id of a.pendingOriginals()) {
+    a.original(id, options.transactions.find((d) => d.data.transaction_id === id)?.data);
+  }
   const report = a.report();
   return { report, codes: report.violations.map((v) => v.code).sort() };
 }
@@ -98,6 +99,23 @@ describe('ledger audit', () => {
       reversals: 1,
       balances: 2,
     });
+  });
+
+  it('matches a reversal whichever of the two the scan meets first', () => {
+    const reversal = reversalOf(charge, 'r1');
+    for (const order of [
+      [txDoc(charge), txDoc(reversal)],
+      [txDoc(reversal), txDoc(charge)],
+    ]) {
+      const a = createLedgerAudit({ maxViolations: 10 });
+      for (const doc of order) a.transaction(doc);
+      const pending = a.pendingOriginals();
+      expect(pending).toEqual(order[0]?.data.kind === 'reversal' ? [] : ['a1:t0']);
+      for (const id of pending) a.original(id, txDoc(charge).data);
+      a.reversalClaim(claimDoc('a1:t0', 'r1'));
+      for (const shard of shardDocs([charge, reversal])) a.balanceShard(shard);
+      expect(a.report().violations).toEqual([]);
+    }
   });
 
   it('finds a usage charge not keyed by its usage event', () => {

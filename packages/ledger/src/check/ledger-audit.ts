@@ -2,7 +2,7 @@ import { parseAccount } from '../accounts';
 import { balanceKey, transactionDocumentId } from '../document-ids';
 import { canonicalPostings, fingerprintOf, mirrorPostings } from '../fingerprint';
 import { storedInteger } from '../integers';
-import type { Posting } from '../schemas';
+import type { LedgerTransaction, Posting } from '../schemas';
 import { decodeTransactionDocument } from '../transaction-document';
 import { imbalanceByCurrency } from '../validate-transaction';
 import type { LedgerCheckReport, LedgerViolation } from './violations';
@@ -24,11 +24,12 @@ interface Totals {
   postings: bigint;
 }
 
-interface ExpectedReversal {
-  reversalId: string;
-  /** Canonical postings of the reversal mirrored back: what the original must hold. */
-  originalPostings: string;
-  matched: boolean;
+/** The reversals the scan met for one original, and what it learnt of that original. */
+interface ReversedOriginal {
+  /** Each reversal's id and canonical postings mirrored back: what the original must hold. */
+  reversals: Array<{ id: string; mirrored: string }>;
+  /** The original was seen (in the scan or by a read after it). */
+  resolved: boolean;
   claimed: boolean;
 }
 
@@ -42,8 +43,10 @@ const postingsKey = (postings: readonly Posting[]): string =>
   JSON.stringify(canonicalPostings(postings));
 
 /**
- * The check's verification, apart from Firestore: fed reversals first, then every transaction,
- * shard and claim in any order; each document is looked at once, with no further reads.
+ * The check's verification, apart from Firestore. Fed every transaction (and shard, in any order),
+ * then the reversal claims and the originals of reversals the scan passed before meeting their
+ * reversal (`pendingOriginals`: a read per reversal, never per transaction). Memory grows with
+ * balances and reversals, not with transactions.
  */
 export function createLedgerAudit(options: LedgerAuditOptions) {
   const violations: LedgerViolation[] = [];
@@ -52,7 +55,7 @@ export function createLedgerAudit(options: LedgerAuditOptions) {
   let postings = 0;
   const expected = new Map<string, Totals>();
   const actual = new Map<string, Totals>();
-  const reversalsByOriginal = new Map<string, ExpectedReversal>();
+  const reversed = new Map<string, ReversedOriginal>();
   let reversals = 0;
 
   const violate = (violation: LedgerViolation) => {
@@ -70,30 +73,39 @@ export function createLedgerAudit(options: LedgerAuditOptions) {
     return totals;
   };
 
-  /** Phase one: each reversal names its original, whose postings it must mirror. */
-  function reversal(doc: ScannedDocument): void {
-    const decoded = decodeTransactionDocument(doc.data);
-    if (!decoded.ok) return; // reported when the same document is scanned as a transaction
-    const { transaction } = decoded.value;
-    const originalId =
-      transaction.source?.type === 'ledger_transaction' ? transaction.source.id : undefined;
-    if (originalId === undefined) return;
-    reversals += 1;
-    const previous = reversalsByOriginal.get(originalId);
-    if (previous) {
+  function noteReversal(id: string, postings: readonly Posting[], originalId: string): void {
+    const entry = reversed.get(originalId) ?? { reversals: [], resolved: false, claimed: false };
+    entry.reversals.push({ id, mirrored: postingsKey(mirrorPostings(postings)) });
+    reversed.set(originalId, entry);
+    if (entry.reversals.length > 1) {
       violate({
         code: 'reversed_twice',
         transaction_id: originalId,
-        detail: `reversed by ${previous.reversalId} and by ${transaction.transaction_id}`,
+        detail: `reversed by ${entry.reversals.map((r) => r.id).join(' and ')}`,
       });
-      return;
     }
-    reversalsByOriginal.set(originalId, {
-      reversalId: transaction.transaction_id,
-      originalPostings: postingsKey(mirrorPostings(transaction.postings)),
-      matched: false,
-      claimed: false,
-    });
+  }
+
+  function resolveOriginal(originalId: string, original: LedgerTransaction): void {
+    const entry = reversed.get(originalId);
+    if (!entry || entry.resolved) return;
+    entry.resolved = true;
+    const key = postingsKey(original.postings);
+    for (const r of entry.reversals) {
+      if (original.kind === 'reversal') {
+        violate({
+          code: 'reversal_mismatch',
+          transaction_id: r.id,
+          detail: `reverses ${originalId}, itself a reversal`,
+        });
+      } else if (r.mirrored !== key) {
+        violate({
+          code: 'reversal_mismatch',
+          transaction_id: r.id,
+          detail: `not the mirror image of ${originalId}`,
+        });
+      }
+    }
   }
 
   function transaction(doc: ScannedDocument): void {
@@ -173,23 +185,11 @@ export function createLedgerAudit(options: LedgerAuditOptions) {
         detail: 'a reversal has source ledger_transaction, and only a reversal',
       });
     }
-    const reversed = reversalsByOriginal.get(id);
-    if (reversed) {
-      reversed.matched = true;
-      if (t.kind === 'reversal') {
-        violate({
-          code: 'reversal_mismatch',
-          transaction_id: reversed.reversalId,
-          detail: `reverses ${id}, itself a reversal`,
-        });
-      } else if (postingsKey(t.postings) !== reversed.originalPostings) {
-        violate({
-          code: 'reversal_mismatch',
-          transaction_id: reversed.reversalId,
-          detail: `not the mirror image of ${id}`,
-        });
-      }
+    if (t.kind === 'reversal') {
+      reversals += 1;
+      if (t.source?.type === 'ledger_transaction') noteReversal(id, t.postings, t.source.id);
     }
+    resolveOriginal(id, t);
     for (const p of t.postings) {
       const totals = totalsFor(expected, p.account, p.currency);
       if (p.direction === 'debit') totals.debit += BigInt(p.amount_micros);
@@ -225,20 +225,46 @@ export function createLedgerAudit(options: LedgerAuditOptions) {
     totals.postings += count;
   }
 
+  /** After the scan: originals it passed before it met their reversal, to be read by id. */
+  function pendingOriginals(): string[] {
+    return [...reversed].filter(([, entry]) => !entry.resolved).map(([id]) => id);
+  }
+
+  /** A pending original as read at the check's snapshot; undefined when it does not exist. */
+  function original(originalId: string, data: Record<string, unknown> | undefined): void {
+    const entry = reversed.get(originalId);
+    if (!entry || entry.resolved) return;
+    const decoded = data ? decodeTransactionDocument(data) : undefined;
+    if (decoded?.ok) {
+      resolveOriginal(originalId, decoded.value.transaction);
+      return;
+    }
+    // A malformed original is reported by the scan; here it only cannot be matched.
+    entry.resolved = true;
+    if (!data) {
+      for (const r of entry.reversals) {
+        violate({
+          code: 'reversal_target_missing',
+          transaction_id: r.id,
+          detail: `reverses ${originalId}, which does not exist`,
+        });
+      }
+    }
+  }
+
+  /** After the scan: each claim names an original and its one reversal. */
   function reversalClaim(doc: ScannedDocument): void {
     const { original_id, reversal_id } = doc.data;
-    const entry =
-      typeof original_id === 'string' ? reversalsByOriginal.get(original_id) : undefined;
+    const entry = typeof original_id === 'string' ? reversed.get(original_id) : undefined;
     if (
-      !entry ||
-      entry.reversalId !== reversal_id ||
+      !entry?.reversals.some((r) => r.id === reversal_id) ||
       transactionDocumentId(original_id as string) !== doc.id ||
       doc.edited
     ) {
       violate({
         code: 'reversal_claim_mismatch',
         document: doc.path,
-        detail: `claims ${String(original_id)} reversed by ${String(reversal_id)}`,
+        detail: `claims ${String(original_id)} reversed by ${String(reversal_id)}, which the transactions do not show`,
       });
       return;
     }
@@ -246,19 +272,19 @@ export function createLedgerAudit(options: LedgerAuditOptions) {
   }
 
   function report(): LedgerAuditReport {
-    for (const [originalId, entry] of reversalsByOriginal) {
-      if (!entry.matched) {
+    for (const [originalId, entry] of reversed) {
+      if (!entry.resolved) {
         violate({
           code: 'reversal_target_missing',
-          transaction_id: entry.reversalId,
-          detail: `reverses ${originalId}, which does not exist`,
+          transaction_id: entry.reversals[0]?.id ?? originalId,
+          detail: `reverses ${originalId}, which was never read`,
         });
       }
       if (!entry.claimed) {
         violate({
           code: 'reversal_claim_mismatch',
-          transaction_id: entry.reversalId,
-          detail: `no reversal claim for ${originalId}`,
+          transaction_id: originalId,
+          detail: `reversed by ${entry.reversals.map((r) => r.id).join(', ')} without a claim`,
         });
       }
     }
@@ -293,7 +319,7 @@ export function createLedgerAudit(options: LedgerAuditOptions) {
     };
   }
 
-  return { reversal, transaction, balanceShard, reversalClaim, report };
+  return { transaction, balanceShard, pendingOriginals, original, reversalClaim, report };
 }
 
 export type LedgerAudit = ReturnType<typeof createLedgerAudit>;
