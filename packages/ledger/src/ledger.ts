@@ -13,6 +13,7 @@ import { prepareReversal, type ReversalOptions } from './prepare-reversal';
 import type { PostResult, PreparedPosting } from './prepared-posting';
 import type { LedgerTransaction, LedgerTransactionInput } from './schemas';
 import { decodeTransactionDocument } from './transaction-document';
+import { assertTransactionId } from './validate-transaction';
 
 export interface LedgerOptions {
   firestore: Firestore;
@@ -78,6 +79,7 @@ export function createLedger(options: LedgerOptions): Ledger {
     userBalance: async (userId, currency, read) =>
       (await totals(customerCreditAccount(userId), currency, read)).balance_micros,
     async getTransaction(transactionId, read = {}) {
+      assertTransactionId(transactionId);
       const ref = context.collections.transactions.doc(transactionDocumentId(transactionId));
       const snapshot = read.tx ? await read.tx.get(ref) : await ref.get();
       if (!snapshot.exists) return undefined;

@@ -8,9 +8,10 @@ import { LedgerError } from './errors';
 import { mirrorPostings } from './fingerprint';
 import { type LedgerContext, writeBalanceDeltas } from './ledger-context';
 import { duplicatePosting, newPosting, type PreparedPosting } from './prepared-posting';
-import { type LedgerTransaction, TransactionId, TransactionMetadata } from './schemas';
+import { type LedgerTransaction, TransactionMetadata } from './schemas';
 import { rfc3339Of, timestampOf } from './timestamps';
 import { decodeTransactionDocument, transactionDocument } from './transaction-document';
+import { assertTransactionId } from './validate-transaction';
 
 export interface ReversalOptions {
   /** When the reversal takes effect; default now. Not part of its identity. */
@@ -19,8 +20,6 @@ export interface ReversalOptions {
 }
 
 const ReversalArguments = Type.Object({
-  original_id: TransactionId,
-  reversal_id: TransactionId,
   posted_at: Rfc3339Utc,
   metadata: Type.Optional(TransactionMetadata),
 });
@@ -35,11 +34,11 @@ export async function prepareReversal(
   options: ReversalOptions = {},
 ): Promise<PreparedPosting> {
   const args = {
-    original_id: originalId,
-    reversal_id: reversalId,
     posted_at: options.posted_at ?? new Date().toISOString(),
     ...(options.metadata ? { metadata: options.metadata } : {}),
   };
+  assertTransactionId(originalId, '/original_id');
+  assertTransactionId(reversalId, '/reversal_id');
   if (!checkArguments.Check(args)) {
     const first = checkArguments.Errors(args).First();
     throw new LedgerError('invalid_transaction', `${first?.path}: ${first?.message}`, first?.path);

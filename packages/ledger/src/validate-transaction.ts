@@ -2,10 +2,16 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { type ValueError, ValueErrorType } from '@sinclair/typebox/errors';
 import { parseAccount } from './accounts';
 import { LedgerError, type LedgerErrorReason } from './errors';
-import { type LedgerTransaction, LedgerTransactionInput, type Posting } from './schemas';
+import {
+  type LedgerTransaction,
+  LedgerTransactionInput,
+  type Posting,
+  TransactionId,
+} from './schemas';
 import { rfc3339Of, timestampOf } from './timestamps';
 
 const checkInput = TypeCompiler.Compile(LedgerTransactionInput);
+const checkId = TypeCompiler.Compile(TransactionId);
 // Firestore refuses these document ids; everything else is percent-encoded into a valid one.
 const RESERVED_ID = /^(\.|\.\.|__.*__)$/;
 
@@ -17,6 +23,20 @@ function reasonOf(error: ValueError): LedgerErrorReason {
     return 'too_few_postings';
   }
   return 'invalid_transaction';
+}
+
+/** Throws `invalid_transaction` unless `id` can name a transaction (and so a document). */
+export function assertTransactionId(
+  id: unknown,
+  pointer = '/transaction_id',
+): asserts id is string {
+  if (!checkId.Check(id) || RESERVED_ID.test(id)) {
+    throw new LedgerError(
+      'invalid_transaction',
+      'a transaction id is 1-512 printable ASCII characters, not ".", ".." or "__…__"',
+      pointer,
+    );
+  }
 }
 
 /** Per currency, Σ debits − Σ credits; BigInt so that many safe integers still add up exactly. */
@@ -53,13 +73,7 @@ export function validateTransaction(input: unknown): LedgerTransaction {
     const reason = first ? reasonOf(first) : 'invalid_transaction';
     throw new LedgerError(reason, `${pointer || '/'}: ${first?.message ?? 'invalid'}`, pointer);
   }
-  if (RESERVED_ID.test(input.transaction_id)) {
-    throw new LedgerError(
-      'invalid_transaction',
-      'transaction ids ".", ".." and "__…__" are reserved',
-      '/transaction_id',
-    );
-  }
+  assertTransactionId(input.transaction_id);
   input.postings.forEach((posting, index) => {
     try {
       parseAccount(posting.account);

@@ -110,5 +110,9 @@ describe('reads refuse', () => {
     expect(await refusal(h.ledger.listPostings('customer_credit:x', { limit: 0 }))).toBe(
       'invalid_options',
     );
+    expect(await refusal(h.ledger.getTransaction('..'))).toBe('invalid_transaction');
+    expect(await refusal(h.inTransaction((tx) => h.ledger.reverse(tx, 'c1:t0', '__x__')))).toBe(
+      'invalid_transaction',
+    );
   });
 });
