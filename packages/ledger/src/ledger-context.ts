@@ -29,6 +29,9 @@ export function ledgerContext(
   collectionPrefix: string | undefined,
   shards: LedgerShards | undefined,
 ): LedgerContext {
+  if (collectionPrefix !== undefined && !/^[A-Za-z0-9_-]{0,64}$/.test(collectionPrefix)) {
+    throw new LedgerError('invalid_options', 'collectionPrefix is up to 64 of [A-Za-z0-9_-]');
+  }
   const resolved = { ...DEFAULT_SHARDS, ...shards };
   for (const [scope, count] of Object.entries(resolved)) {
     if (!Number.isInteger(count) || count < 1 || count > MAX_SHARDS) {

@@ -51,10 +51,12 @@ export type TransactionSource = Static<typeof TransactionSource>;
 export const TransactionId = Type.String({ minLength: 1, maxLength: 512, pattern: '^[!-~]+$' });
 export type TransactionId = Static<typeof TransactionId>;
 
+/** Free-form notes (line ids, operator, reason): not part of a transaction's identity. */
 export const TransactionMetadata = Type.Record(
-  Type.String({ minLength: 1, maxLength: 64 }),
+  Type.String({ pattern: '^[a-z][a-z0-9_.-]{0,63}$' }),
   Type.String({ maxLength: 1024 }),
-  { maxProperties: 32 },
+  // A pattern-keyed record allows any other key unless told not to.
+  { maxProperties: 32, additionalProperties: false },
 );
 export type TransactionMetadata = Static<typeof TransactionMetadata>;
 

@@ -144,9 +144,17 @@ describe('validateTransaction', () => {
       charge({ transaction_id: 'a b', source: { type: 'usage_event', id: 'a b' } }),
     ],
     ['a non-object', 'hello'],
+    ['a metadata key with a space', charge({ metadata: { 'line id': 'x' } })],
+    ['a metadata value that is not a string', charge({ metadata: { line_id: 5 } })],
     ['postings that are not an array', charge({ postings: 'x' })],
   ])('refuses %s', (_name, input) => {
     expect(reasonOf(input)).toBe('invalid_transaction');
+  });
+
+  it('keeps metadata', () => {
+    expect(validateTransaction(charge({ metadata: { line_id: 'l-1' } })).metadata).toEqual({
+      line_id: 'l-1',
+    });
   });
 
   it('points at the offending field', () => {
