@@ -155,7 +155,8 @@ describe('operator endpoint', () => {
   });
 });
 
-describe('ledger check command', () => {
+// Each case starts the command in a fresh Node process (tsx compiling it): slow on a busy machine.
+describe('ledger check command', { timeout: 120_000 }, () => {
   const require = createRequire(import.meta.url);
   const tsx = pathToFileURL(require.resolve('tsx')).href;
   const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
