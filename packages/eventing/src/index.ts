@@ -21,7 +21,7 @@ export type { DedupeRecord } from './idempotency/dedupe-record';
 export { DEDUPE_COLLECTION } from './idempotency/dedupe-store';
 export { dedupeRecordId } from './idempotency/record-key';
 export type { Logger, LoggerOptions } from './logger';
-export { createLogger, traceField } from './logger';
+export { createLogger } from './logger';
 export type { DeliveryLabels, DeliveryMetrics } from './metrics';
 export { createDeliveryMetrics } from './metrics';
 export type { OutboxEntry, RelayResult } from './outbox/outbox';

@@ -1,4 +1,6 @@
+import { trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { logTraceFields } from './tracing/trace-context';
 
 export type { Logger } from 'pino';
 
@@ -15,10 +17,13 @@ export interface LoggerOptions {
   service: string;
   level?: string;
   destination?: DestinationStream;
+  /** With it, each line written inside a span carries that span's Cloud Logging trace fields. */
+  projectId?: string;
 }
 
-/** pino JSON in the shape Cloud Logging parses: `severity`, `message`, trace field. */
+/** pino JSON in the shape Cloud Logging parses: `severity`, `message`, the trace fields. */
 export function createLogger(options: LoggerOptions): Logger {
+  const { projectId } = options;
   return pino(
     {
       level: options.level ?? 'info',
@@ -30,22 +35,8 @@ export function createLogger(options: LoggerOptions): Logger {
           return { severity: SEVERITY[label] ?? 'DEFAULT' };
         },
       },
+      ...(projectId ? { mixin: () => logTraceFields(projectId, trace.getActiveSpan()) } : {}),
     },
     options.destination,
   );
-}
-
-/**
- * The `logging.googleapis.com/trace` value for a request, from `X-Cloud-Trace-Context`
- * (`TRACE_ID/SPAN;o=1`) or W3C `traceparent` (`00-TRACE_ID-SPAN-01`).
- */
-export function traceField(
-  projectId: string,
-  headers: { cloudTrace?: string | null; traceparent?: string | null },
-): Record<string, string> {
-  const fromCloud = headers.cloudTrace?.split('/')[0];
-  const fromW3c = headers.traceparent?.split('-')[1];
-  const traceId = fromCloud && /^[0-9a-f]{32}$/i.test(fromCloud) ? fromCloud : fromW3c;
-  if (!traceId || !/^[0-9a-f]{32}$/i.test(traceId)) return {};
-  return { 'logging.googleapis.com/trace': `projects/${projectId}/traces/${traceId}` };
 }

@@ -235,7 +235,11 @@ describe('push consumer: processing and duplicates', () => {
       [countingSubscription()],
       {},
       {
-        logger: createLogger({ service: 'provisioning-worker', destination }),
+        logger: createLogger({
+          service: 'provisioning-worker',
+          destination,
+          projectId: bus.projectId,
+        }),
       },
     );
     const incoming = event(REQUESTED, requestedPayload(`alloc-${randomUUID()}`));

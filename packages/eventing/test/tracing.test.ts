@@ -84,6 +84,7 @@ describe('tracing across services', () => {
       config: bus.config('billing-worker'),
       logger: createLogger({
         service: 'billing-worker',
+        projectId: bus.projectId,
         destination: new Writable({
           write(chunk, _encoding, done) {
             consumerLog.push(JSON.parse(chunk.toString()));

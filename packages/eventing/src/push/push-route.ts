@@ -5,10 +5,9 @@ import type { Logger } from 'pino';
 import type { Deliver } from '../delivery/deliver';
 import type { DeliveryOutcome } from '../delivery/outcome';
 import { describeError } from '../describe-error';
-import { traceField } from '../logger';
 import type { DeliveryMetrics } from '../metrics';
 import type { AnySubscription } from '../subscription';
-import { contextOfAttributes, logTraceFields, tracer } from '../tracing/trace-context';
+import { contextOfAttributes, contextOfHeaders, tracer } from '../tracing/trace-context';
 import { type PushMessage, readPushBody } from '../wire/push-message';
 
 export interface PushRouteOptions {
@@ -34,22 +33,11 @@ export async function readPushRequest(
 
 /** The fields every log line of one delivery carries. */
 export function deliveryFields(
-  c: Context,
-  projectId: string,
   message: PushMessage,
   subscriptionName: string,
   eventType?: string,
-  trace: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  const traced =
-    Object.keys(trace).length > 0
-      ? trace
-      : traceField(projectId, {
-          cloudTrace: c.req.header('x-cloud-trace-context'),
-          traceparent: c.req.header('traceparent'),
-        });
   return {
-    ...traced,
     event_id: message.attributes.event_id,
     event_type: message.attributes.event_type ?? eventType,
     correlation_id: message.attributes.correlation_id,
@@ -73,8 +61,20 @@ export function safeLog(log: Logger, level: 'info' | 'warn', fields: object, mes
  * consumer continues the producer's trace. A replayed message starts a trace of its own,
  * linked to the original.
  */
-function deliverySpan(message: PushMessage, subscriptionName: string, eventType: string) {
-  const carried = contextOfAttributes(message.attributes);
+function deliverySpan(
+  c: Context,
+  message: PushMessage,
+  subscriptionName: string,
+  eventType: string,
+) {
+  const fromMessage = contextOfAttributes(message.attributes);
+  // A message from a producer that traces nothing still joins the push request's trace.
+  const carried = trace.getSpanContext(fromMessage)
+    ? fromMessage
+    : contextOfHeaders({
+        traceparent: c.req.header('traceparent'),
+        cloudTrace: c.req.header('x-cloud-trace-context'),
+      });
   const carriedSpan = trace.getSpanContext(carried);
   const isReplay = message.attributes.replay_id !== undefined;
   return tracer().startSpan(
@@ -110,56 +110,59 @@ export function pushRoute(
     if (!read.ok) return read.response;
     const { message } = read;
     const name = message.subscription ?? defaultName;
-    const span = deliverySpan(message, name, subscription.eventType);
-    let log = options.logger;
-    let result: DeliveryOutcome;
-    try {
-      log = options.logger.child(
-        deliveryFields(
-          c,
-          options.projectId,
-          message,
-          name,
-          subscription.eventType,
-          logTraceFields(options.projectId, span),
-        ),
-      );
-      result = await context.with(trace.setSpan(context.active(), span), () =>
-        deliver(subscription, message, log),
-      );
-    } catch (error) {
-      // Whatever escaped the pipeline is classified, not left to Hono's default 500.
-      result = { outcome: 'retry', reason: 'internal_error', detail: describeError(error) };
-    }
-    const reason = 'reason' in result ? result.reason : '';
-    span.setAttributes({ 'gpuaas.outcome': result.outcome, 'gpuaas.reason': reason });
-    if (result.outcome === 'retry' || result.outcome === 'dead_lettered') {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: `${result.outcome}: ${reason}` });
-    }
-    span.end();
-    options.metrics.record({
-      subscription: name,
-      consumer: subscription.consumer,
-      outcome: result.outcome,
-      reason,
+    const span = deliverySpan(c, message, name, subscription.eventType);
+    // Every line of the delivery is written inside its span: the logger adds the trace fields.
+    return context.with(trace.setSpan(ROOT_CONTEXT, span), async () => {
+      let log = options.logger;
+      let result: DeliveryOutcome;
+      try {
+        log = options.logger.child(deliveryFields(message, name, subscription.eventType));
+        result = await deliver(subscription, message, log);
+      } catch (error) {
+        // Whatever escaped the pipeline is classified, not left to Hono's default 500.
+        result = { outcome: 'retry', reason: 'internal_error', detail: describeError(error) };
+      }
+      const reason = 'reason' in result ? result.reason : '';
+      span.setAttributes({ 'gpuaas.outcome': result.outcome, 'gpuaas.reason': reason });
+      if (result.outcome === 'retry' || result.outcome === 'dead_lettered') {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: `${result.outcome}: ${reason}` });
+      }
+      try {
+        return answer(c, subscription, name, result, log, options, started);
+      } finally {
+        span.end();
+      }
     });
-    const duration_ms = Math.round(performance.now() - started);
-    if (result.outcome !== 'retry') {
-      safeLog(
-        log,
-        'info',
-        { outcome: result.outcome, reason, duration_ms },
-        'delivery acknowledged',
-      );
-      return c.body(null, 204);
-    }
-    safeLog(
-      log,
-      'warn',
-      { outcome: result.outcome, reason, detail: result.detail, duration_ms },
-      'delivery will be retried',
-    );
-    // The reason only: the detail can carry internals, and it is in the log.
-    return c.json({ error: result.reason }, 503);
   };
+}
+
+function answer(
+  c: Context,
+  subscription: AnySubscription,
+  name: string,
+  result: DeliveryOutcome,
+  log: Logger,
+  options: PushRouteOptions,
+  started: number,
+): Response {
+  const reason = 'reason' in result ? result.reason : '';
+  options.metrics.record({
+    subscription: name,
+    consumer: subscription.consumer,
+    outcome: result.outcome,
+    reason,
+  });
+  const duration_ms = Math.round(performance.now() - started);
+  if (result.outcome !== 'retry') {
+    safeLog(log, 'info', { outcome: result.outcome, reason, duration_ms }, 'delivery acknowledged');
+    return c.body(null, 204);
+  }
+  safeLog(
+    log,
+    'warn',
+    { outcome: result.outcome, reason, detail: result.detail, duration_ms },
+    'delivery will be retried',
+  );
+  // The reason only: the detail can carry internals, and it is in the log.
+  return c.json({ error: result.reason }, 503);
 }

@@ -137,12 +137,13 @@ export function createServiceApp(options: ServiceAppOptions): Hono {
 
   for (const receiver of options.receivers) {
     claim(receiver.path, `receiver ${receiver.path}`);
-    app.post(receiver.path, pushGuard, async function pushReceiver(c: Context) {
+    app.post(receiver.path, pushGuard, (c: Context) =>
+      serverSpan(c, `receive ${receiver.path}`, () => pushReceiver(c)),
+    );
+    async function pushReceiver(c: Context): Promise<Response> {
       const read = await readPushRequest(c);
       if (!read.ok) return read.response;
-      const log = logger.child(
-        deliveryFields(c, runtime.config.projectId, read.message, receiver.path),
-      );
+      const log = logger.child(deliveryFields(read.message, receiver.path));
       try {
         const answer = await receiver.receive(read.message, { runtime, log });
         if (answer === 'ack') return c.body(null, 204);
@@ -152,7 +153,7 @@ export function createServiceApp(options: ServiceAppOptions): Hono {
         safeLog(log, 'warn', { err: describeError(error) }, 'push receiver failed');
         return c.json({ error: 'receiver_failed' }, 503);
       }
-    });
+    }
   }
 
   for (const task of options.tasks) {

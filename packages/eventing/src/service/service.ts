@@ -16,6 +16,7 @@ import { createProducer } from '../outbox/producer';
 import { createPublisher, type Publisher } from '../publisher';
 import type { AnySubscription } from '../subscription';
 import { startTracing } from '../tracing/start-tracing';
+import { ensureContextManager } from '../tracing/trace-context';
 import { InFlight } from './in-flight';
 import type { PushReceiver } from './push-receiver';
 import { createReadiness } from './readiness';
@@ -72,8 +73,10 @@ const outboxSweep = defineTask({
  */
 export function createService(options: ServiceOptions): Service {
   const { config } = options;
+  ensureContextManager();
   const logger =
-    options.logger ?? createLogger({ service: config.service, level: config.logLevel });
+    options.logger ??
+    createLogger({ service: config.service, level: config.logLevel, projectId: config.projectId });
   const firestore = options.firestore ?? firestoreFor(config.projectId);
   const pubsub = options.pubsub ?? pubsubFor(config.projectId);
   const basePublisher = createPublisher({ pubsub, producer: config.service });

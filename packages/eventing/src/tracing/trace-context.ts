@@ -10,6 +10,7 @@ import {
   TraceFlags,
   trace,
 } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { describeError } from '../describe-error';
 
@@ -93,4 +94,16 @@ export async function inSpan<T>(
       span.end();
     }
   });
+}
+
+let contextReady = false;
+
+/**
+ * Makes the active span follow async work (AsyncLocalStorage) even when no tracer provider is
+ * registered, so log lines and published messages carry the trace of what they belong to.
+ */
+export function ensureContextManager(): void {
+  if (contextReady) return;
+  contextReady = true;
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 }
