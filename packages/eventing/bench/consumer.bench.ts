@@ -183,7 +183,7 @@ async function main() {
     const tracedSamples: Sample[] = [];
     // Tracing on: a registered provider recording every span, exported to nowhere.
     const traced = async () => {
-      const tracing = startTracing({
+      const tracing = await startTracing({
         service: 'bench',
         projectId,
         mode: 'cloud',

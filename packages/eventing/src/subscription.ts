@@ -50,6 +50,11 @@ export interface FollowUpContext {
   delivery: DeliveryInfo;
   /** A producer transaction whose events carry this event's correlation and causation. */
   transact<R>(body: (tx: Transaction, emit: Emit) => Promise<R>): Promise<TransactResult<R>>;
+  /**
+   * Work that may go on after the delivery answered (a first outside attempt that must not hold
+   * the push): shutdown waits for it within its grace period. Its failure is its own business.
+   */
+  waitUntil(work: Promise<unknown>): void;
 }
 
 /**

@@ -31,7 +31,7 @@ describe('tracing across services', () => {
   };
 
   beforeAll(async () => {
-    tracing = startTracing({ service: 'test', projectId: 'p', mode: 'console', exporter });
+    tracing = await startTracing({ service: 'test', projectId: 'p', mode: 'console', exporter });
     bus = await TestBus.start('evt-trace');
     await bus.createTopics('provisioning-worker.dlq', 'billing-worker.dlq');
     // The orchestrator: an HTTP route that commits and emits through the producer outbox.

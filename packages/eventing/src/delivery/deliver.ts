@@ -164,6 +164,7 @@ export function createDeliver(options: DeliveryOptions): Deliver {
                 correlationId: event.correlation_id,
                 causationId: event.event_id,
               }),
+            waitUntil: (work) => options.track?.(work.catch(() => undefined)),
           }),
         );
       } catch (error) {

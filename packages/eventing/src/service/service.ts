@@ -180,7 +180,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Service 
  * the process's tracing as `TRACING` says.
  */
 export async function runService(service: Service): Promise<void> {
-  const tracing = startTracing({
+  const tracing = await startTracing({
     service: service.config.service,
     projectId: service.config.projectId,
     mode: service.config.tracing,
