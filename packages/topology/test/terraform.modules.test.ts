@@ -29,6 +29,7 @@ describe('infra/terraform', () => {
       'modules/cloud-run-service',
       'modules/event-bus',
       'modules/firestore',
+      'modules/monitoring',
       'modules/platform',
       'modules/public-edge',
     ]);

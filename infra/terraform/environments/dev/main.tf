@@ -10,7 +10,9 @@ module "platform" {
   operator_emails       = var.operator_emails
   edge_domains          = var.edge_domains
   ci_deployer           = var.ci_deployer
-  deletion_protection   = false
+
+  alert_notification_channels = var.alert_notification_channels
+  deletion_protection         = false
 
   # Dev data is disposable: no point-in-time recovery, no backups.
   firestore_point_in_time_recovery      = false

@@ -38,6 +38,12 @@ variable "edge_domains" {
   default     = {}
 }
 
+variable "alert_notification_channels" {
+  description = "Notification channel ids the bus alerts notify (gcloud beta monitoring channels list)."
+  type        = list(string)
+  default     = []
+}
+
 variable "ci_deployer" {
   description = "CI deployer through Workload Identity Federation ({ github_repository, allowed_refs, state_bucket }); null for none."
   type = object({

@@ -10,7 +10,9 @@ module "platform" {
   operator_emails       = var.operator_emails
   edge_domains          = var.edge_domains
   ci_deployer           = var.ci_deployer
-  deletion_protection   = true
+
+  alert_notification_channels = var.alert_notification_channels
+  deletion_protection         = true
 
   # Prod keeps 7 days of versions and two weeks of daily backups.
   firestore_point_in_time_recovery      = true

@@ -60,3 +60,8 @@ output "ci_deployer" {
     service_account            = module.ci_deployer[0].service_account_email
   }, null)
 }
+
+output "alert_policies" {
+  description = "The bus alert policies, keyed by kind, then by topic or subscription."
+  value       = module.monitoring.alert_policies
+}

@@ -237,3 +237,15 @@ variable "firestore_extra_ttl_collections" {
   type        = list(string)
   default     = []
 }
+
+variable "alert_notification_channels" {
+  description = "Notification channel ids (projects/<project>/notificationChannels/<id>) the bus alerts notify."
+  type        = list(string)
+  default     = []
+}
+
+variable "outbox_stranded_threshold_seconds" {
+  description = "Outbox entries older than this (every sweep failing for as long) raise an alert."
+  type        = number
+  default     = 600
+}
