@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { TObject } from '@sinclair/typebox';
 import { catalog } from './catalog';
-import { canonicalTimestampSuffix } from './catalog-queries';
 import type { CatalogEntry } from './catalog-entry';
+import { canonicalTimestampSuffix } from './catalog-queries';
 import { ContractError } from './contract-error';
 import { canonicalTimestamp, isRfc3339Utc } from './formats';
 import { compareVersions, parseVersion } from './version';
