@@ -60,9 +60,9 @@ done
 tfvars=${tfvars:-$INFRA_DIR/terraform/environments/$env/bus.auto.tfvars.json}
 [[ -f $tfvars ]] || die "$tfvars not found (generate it: pnpm --filter @gpuaas/topology generate)"
 push_sa=${push_sa:-pubsub-push@$project.iam.gserviceaccount.com}
+services_file=${services_file:-$INFRA_DIR/terraform/environments/$env/services.auto.tfvars.json}
+[[ -f $services_file ]] || die "$services_file not found (generate it: pnpm --filter @gpuaas/topology generate)"
 if [[ -z $archive_retention_seconds ]]; then
-  services_file=${services_file:-$INFRA_DIR/terraform/environments/$env/services.auto.tfvars.json}
-  [[ -f $services_file ]] || die "$services_file not found (generate it: pnpm --filter @gpuaas/topology generate)"
   # The services table's figure, as Terraform's dead_letter_retention_days.
   archive_retention_seconds=$(bus_query "$services_file" 'bus.dead_letter_retention_days * 86400')
 fi
@@ -118,6 +118,13 @@ done
 for subscription in $(bus_query "$tfvars" 'bus.subscriptions.map((s) => s.name)'); do
   ensure_binding roles/pubsub.subscriber "$agent" pubsub subscriptions IAM "$subscription" --project="$project"
 done
+# Each runtime account publishes to the topics the catalog says its service produces, and to the
+# dead-letter topics of the consumers it hosts: nothing project-wide (deploy-services.sh made them).
+publishers=$(node "$GCLOUD_LIB_DIR/services-table.mjs" publishers "$services_file") || exit 1
+while IFS=$'\t' read -r app topic; do
+  ensure_binding roles/pubsub.publisher "serviceAccount:$app@$project.iam.gserviceaccount.com" \
+    pubsub topics IAM "$topic" --project="$project"
+done <<<"$publishers"
 if [[ $push_auth == true ]]; then
   # Pub/Sub mints the push tokens as the push service account.
   ensure_binding roles/iam.serviceAccountTokenCreator "$agent" iam service-accounts IAM "$push_sa" --project="$project"

@@ -2,17 +2,25 @@
 # Deploys the apps to Cloud Run with their runtime service accounts and IAM, and a Cloud Scheduler
 # job per scheduler task of each service, all as services.auto.tfvars.json (generated from the
 # services table, packages/topology/src/services/table.ts) describes them. A service is
-# redeployed only when its settings (image, env, sizing) changed: a label holds their hash.
+# redeployed only when its settings (image digest, env, sizing) changed: a label holds their hash.
+# Runtime accounts get logs, traces and the platform's Firestore database; their publish rights
+# are per topic, granted by deploy-bus.sh once the topics exist.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 usage() {
   cat <<USAGE
-usage: deploy-services.sh --project ID --image-tag TAG [--env dev|prod] [--region REGION]
-                          [--repository NAME] [--push-service-account EMAIL] [--tfvars FILE]
-                          [--services FILE] [--only APP] [--dry-run]
+usage: deploy-services.sh --project ID --image-tag TAG --operators EMAILS [--env dev|prod]
+                          [--secret-versions SECRET=N,...] [--region REGION] [--repository NAME]
+                          [--push-service-account EMAIL] [--tfvars FILE] [--services FILE]
+                          [--only APP] [--dry-run]
 
-  --image-tag             tag of the images in <region>-docker.pkg.dev/<project>/<repository>/<app>
+  --image-tag             tag of the images in <region>-docker.pkg.dev/<project>/<repository>/<app>;
+                          each is resolved to its digest, and the service runs that digest
+  --operators             comma-separated operator emails: OPERATOR_ALLOW_LIST of the services with
+                          operator routes, and run.invoker on the IAM-only ones (replay)
+  --secret-versions       pinned version of every secret the services read, e.g.
+                          stripe-webhook-secret=3 (never latest; infra/README.md "Secrets")
   --env                   which environments/<env>/{services,bus}.auto.tfvars.json to read
   --push-service-account  push identity the apps accept (PUSH_SERVICE_ACCOUNT) and the scheduler
                           jobs sign as (default pubsub-push@<project>.iam.gserviceaccount.com);
@@ -33,6 +41,8 @@ only=
 push_sa=
 tfvars=
 services_file=
+operators=
+secret_versions=
 while (($#)); do
   case $1 in
     --project) project=$2; shift 2 ;;
@@ -44,6 +54,8 @@ while (($#)); do
     --push-service-account) push_sa=$2; shift 2 ;;
     --tfvars) tfvars=$2; shift 2 ;;
     --services) services_file=$2; shift 2 ;;
+    --operators) operators=$2; shift 2 ;;
+    --secret-versions) secret_versions=$2; shift 2 ;;
     --dry-run) DRY_RUN=true; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument $1" ;;
@@ -51,6 +63,9 @@ while (($#)); do
 done
 [[ -n $project ]] || die "--project is required"
 [[ -n $image_tag ]] || die "--image-tag is required"
+[[ -n $operators ]] || die "--operators is required (the operator emails)"
+[[ $operators =~ ^[^,[:space:]@]+@[^,[:space:]@]+(,[^,[:space:]@]+@[^,[:space:]@]+)*$ ]] ||
+  die "--operators must be comma-separated emails"
 [[ $env == dev || $env == prod ]] || die "--env must be dev or prod"
 tfvars=${tfvars:-$INFRA_DIR/terraform/environments/$env/bus.auto.tfvars.json}
 services_file=${services_file:-$INFRA_DIR/terraform/environments/$env/services.auto.tfvars.json}
@@ -60,7 +75,7 @@ done
 push_sa=${push_sa:-pubsub-push@$project.iam.gserviceaccount.com}
 
 # Everything is read and checked before the first change.
-services=$(node "$GCLOUD_LIB_DIR/services-table.mjs" services "$services_file") || exit 1
+services=$(node "$GCLOUD_LIB_DIR/services-table.mjs" services "$services_file" "$secret_versions") || exit 1
 tasks=$(node "$GCLOUD_LIB_DIR/services-table.mjs" tasks "$services_file") || exit 1
 retention_env=$(node "$GCLOUD_LIB_DIR/services-table.mjs" retention-env "$services_file") || exit 1
 if [[ -n $only ]] && ! cut -f1 <<<"$services" | grep -qx "$only"; then
@@ -95,6 +110,27 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 read_quietly projects get-iam-policy "$project" --format=json >"$work/policy.json" || echo '{}' >"$work/policy.json"
 
+# Firestore IAM is project-level: a condition limits datastore.user to the platform's database.
+firestore_condition="expression=resource.name == \"projects/$project/databases/(default)\",title=firestore-(default),description=Only the platform's Firestore database"
+ensure_firestore_user() {
+  local member=$1
+  if node -e '
+    const policy = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
+    const [member, expression] = process.argv.slice(2);
+    const has = (policy.bindings ?? []).some((b) => b.role === "roles/datastore.user" && b.condition?.expression === expression && b.members.includes(member));
+    process.exit(has ? 0 : 1);
+  ' "$work/policy.json" "$member" "resource.name == \"projects/$project/databases/(default)\""; then
+    return 0
+  fi
+  change projects add-iam-policy-binding "$project" --role=roles/datastore.user --member="$member" \
+    --condition="$firestore_condition" --format=none
+}
+
+# The digest a tag points at now: the service runs that, so a re-pushed tag changes nothing.
+image_digest() {
+  read_quietly artifacts docker images describe "$1" --project="$project" --format='value(image_summary.digest)'
+}
+
 # Grants the project roles a member lacks, reading the policy once.
 ensure_project_roles() {
   local member=$1 role
@@ -111,20 +147,24 @@ ensure_project_roles() {
 
 # Calls POST <service URL><path> on schedule with the push account's OIDC token for the service's
 # audience, as a push is authenticated; the job is `<task>-<service>`.
+# A failed tick is retried a little, then left to the next tick (every task is idempotent).
 ensure_scheduler_job() {
-  local app=$1 url=$2 task=$3 path=$4 schedule=$5 description=$6
+  local app=$1 url=$2 task=$3 path=$4 schedule=$5 description=$6 deadline=$7 retries=$8
+  local min_backoff=$9 max_backoff=${10}
   local job="$task-$app"
   local -a flags=(--location="$region" --schedule="$schedule" --time-zone=Etc/UTC
     --uri="$url$path" --http-method=POST
     --oidc-service-account-email="$push_sa" --oidc-token-audience="$url"
+    --attempt-deadline="${deadline}s" --max-retry-attempts="$retries"
+    --min-backoff="${min_backoff}s" --max-backoff="${max_backoff}s" --max-doublings=2
     --description="$description" --project="$project")
   local actual wanted
   if ! actual=$(read_quietly scheduler jobs describe "$job" --location="$region" --project="$project" \
-    --format='value(schedule,httpTarget.uri,httpTarget.httpMethod,httpTarget.oidcToken.serviceAccountEmail,httpTarget.oidcToken.audience)'); then
+    --format='value(schedule,httpTarget.uri,httpTarget.httpMethod,httpTarget.oidcToken.serviceAccountEmail,httpTarget.oidcToken.audience,attemptDeadline,retryConfig.retryCount)'); then
     change scheduler jobs create http "$job" "${flags[@]}"
     return
   fi
-  wanted=$(printf '%s\t' "$schedule" "$url$path" POST "$push_sa" "$url")
+  wanted=$(printf '%s\t' "$schedule" "$url$path" POST "$push_sa" "$url" "${deadline}s" "$retries")
   if [[ "$actual"$'\t' == "$wanted" ]]; then
     log "$job: up to date"
   else
@@ -146,7 +186,7 @@ with_iam_retry() {
 }
 
 while IFS=$'\t' read -r app ingress invoker min_instances max_instances cpu memory concurrency \
-  request_timeout_seconds secrets app_env; do
+  request_timeout_seconds secrets app_env operator_api; do
   [[ -z $only || $app == "$only" ]] || continue
   runtime_sa="$app@$project.iam.gserviceaccount.com"
   iam_attempts=1
@@ -154,8 +194,8 @@ while IFS=$'\t' read -r app ingress invoker min_instances max_instances cpu memo
     change iam service-accounts create "$app" --display-name="Cloud Run runtime: $app" --project="$project"
     iam_attempts=5
   fi
-  with_iam_retry ensure_project_roles "serviceAccount:$runtime_sa" \
-    roles/pubsub.publisher roles/datastore.user roles/logging.logWriter roles/cloudtrace.agent
+  with_iam_retry ensure_project_roles "serviceAccount:$runtime_sa" roles/logging.logWriter roles/cloudtrace.agent
+  with_iam_retry ensure_firestore_user "serviceAccount:$runtime_sa"
 
   # Same settings packages/eventing reads; the audience is Cloud Run's deterministic URL. The
   # platform's variables come last, so nothing in the service's own env overrides them.
@@ -165,8 +205,16 @@ while IFS=$'\t' read -r app ingress invoker min_instances max_instances cpu memo
   env_vars+="GOOGLE_CLOUD_PROJECT=$project,PUSH_AUTH=oidc,PUSH_AUDIENCE=$url,PUSH_SERVICE_ACCOUNT=$push_sa"
   consumer_env=$(awk -F'\t' -v app="$app" '$1 == app { print "," $3 }' <<<"$deliveries")
   env_vars+="$consumer_env,$retention_env"
+  if [[ $operator_api == operators ]]; then
+    env_vars+=",OPERATOR_AUDIENCE=$url,OPERATOR_ALLOW_LIST=$operators"
+    # The allow-list holds commas: gcloud then takes another delimiter, given as ^;^.
+    [[ $operators != *,* ]] || env_vars="^;^$(sed 's/,\([A-Z_]*=\)/;\1/g' <<<"$env_vars")"
+  fi
 
-  flags=(--image="$region-docker.pkg.dev/$project/$repository/$app:$image_tag" --region="$region"
+  image="$region-docker.pkg.dev/$project/$repository/$app"
+  digest=$(image_digest "$image:$image_tag") && [[ $digest =~ ^sha256:[0-9a-f]{64}$ ]] ||
+    die "$image:$image_tag not found (push it first; see infra/README.md \"Images\")"
+  flags=(--image="$image@$digest" --region="$region"
     --service-account="$runtime_sa" --ingress="$ingress" --timeout="$request_timeout_seconds"
     --concurrency="$concurrency" --cpu="$cpu" --memory="$memory" --port=8080
     --min-instances="$min_instances" --max-instances="$max_instances" --set-env-vars="$env_vars")
@@ -188,6 +236,15 @@ while IFS=$'\t' read -r app ingress invoker min_instances max_instances cpu memo
     change run deploy "$app" "${flags[@]}" --labels="gpuaas-config=$hash" --project="$project" --quiet
   fi
 
+  # Operators reach an IAM-only operator service (replay) by run.invoker.
+  if [[ $operator_api == operators && $invoker != public ]]; then
+    for email in ${operators//,/ }; do
+      member="user:$email"
+      [[ $email != *.gserviceaccount.com ]] || member="serviceAccount:$email"
+      ensure_binding roles/run.invoker "$member" run services IAM "$app" --region="$region" --project="$project"
+    done
+  fi
+
   mine=$(awk -F'\t' -v app="$app" '$1 == app' <<<"$tasks")
   [[ -n $mine ]] || continue
   # The jobs sign as the push account: deploy-bus.sh lets it invoke push targets, this the rest.
@@ -195,8 +252,9 @@ while IFS=$'\t' read -r app ingress invoker min_instances max_instances cpu memo
     ensure_binding roles/run.invoker "serviceAccount:$push_sa" run services IAM "$app" \
       --region="$region" --project="$project"
   fi
-  while IFS=$'\t' read -r _ task path schedule description; do
-    ensure_scheduler_job "$app" "$url" "$task" "$path" "$schedule" "$description"
+  while IFS=$'\t' read -r _ task path schedule description deadline retries min_backoff max_backoff; do
+    ensure_scheduler_job "$app" "$url" "$task" "$path" "$schedule" "$description" "$deadline" \
+      "$retries" "$min_backoff" "$max_backoff"
   done <<<"$mine"
 done <<<"$services"
 finish "services deployed to $project; next: deploy-bus.sh --project $project --env $env"

@@ -179,7 +179,8 @@ for (const d of rows) {
     counts.drift++;
     process.stderr.write(
       `! ${d.name}: Pub/Sub cannot change ${stuck.map(([f]) => f).join(', ')} in place; ` +
-        `delete it (gcloud pubsub subscriptions delete ${d.name}) and rerun to recreate it\n${lines}\n`,
+        `delete it (gcloud pubsub subscriptions delete ${d.name}) and rerun to recreate it; ` +
+        `its backlog (every unacknowledged message) is lost, so let it drain first\n${lines}\n`,
     );
     continue;
   }

@@ -1,15 +1,19 @@
 #!/usr/bin/env node
 // Reads a services.auto.tfvars.json (generated from packages/topology/src/services/table.ts) for
-// deploy-services.sh: one tab-separated line per service (`services`) or per scheduler task
-// (`tasks`), or the env every service gets (`retention-env`). Refuses what the platform owns.
+// deploy-services.sh: one tab-separated line per service (`services`), per scheduler task
+// (`tasks`) or per (service, topic) publish grant (`publishers`), or the env every service gets
+// (`retention-env`). Refuses what the platform owns, and secrets without a pinned version.
 import { readFileSync } from 'node:fs';
 
-const [mode, file] = process.argv.slice(2);
+const [mode, file, secretVersionsArg = ''] = process.argv.slice(2);
 const fail = (message) => {
   process.stderr.write(`error: ${file}: ${message}\n`);
   process.exit(1);
 };
-if (!mode || !file) fail('usage: services-table.mjs services|tasks|retention-env FILE');
+if (!mode || !file)
+  fail(
+    'usage: services-table.mjs services|tasks|publishers|retention-env FILE [SECRET=VERSION,...]',
+  );
 
 const data = JSON.parse(readFileSync(file, 'utf8'));
 // Push authentication is the platform's; no service's env may turn it off or redirect it.
@@ -34,6 +38,21 @@ const plain = (what, value) => {
 const services = Object.entries(data.services ?? {});
 if (services.length === 0) fail('no services');
 
+// Pinned versions (`stripe-webhook-secret=3,...`), as Terraform's secret_versions: never latest.
+const secretVersions = new Map();
+for (const pair of secretVersionsArg.split(',').filter(Boolean)) {
+  const [secret, version] = pair.split('=');
+  if (!secret || !/^[1-9][0-9]*$/.test(version ?? ''))
+    fail(`--secret-versions ${pair}: each entry is <secret>=<version number> (latest is refused)`);
+  secretVersions.set(secret, version);
+}
+const pinned = (secret) => {
+  const version = secretVersions.get(secret);
+  if (version === undefined)
+    fail(`secret ${secret} has no pinned version: pass --secret-versions ${secret}=<number>`);
+  return version;
+};
+
 if (mode === 'services') {
   for (const [name, s] of services) {
     const reserved = Object.keys(s.env ?? {}).filter((key) => RESERVED.includes(key));
@@ -48,7 +67,7 @@ if (mode === 'services') {
     );
     const secrets = Object.entries(s.secret_env ?? {}).map(
       ([k, v]) =>
-        `${plain(`secret ${k}`, k)}=${plain(`secret ${k}`, v.secret)}:${plain(`secret ${k}`, v.version ?? 'latest')}`,
+        `${plain(`secret ${k}`, k)}=${plain(`secret ${k}`, v.secret)}:${pinned(v.secret)}`,
     );
     const fields = [
       name,
@@ -62,6 +81,7 @@ if (mode === 'services') {
       s.request_timeout_seconds,
       secrets.join(',') || '-',
       env.join(',') || '-',
+      s.operator_api ? 'operators' : '-',
     ];
     console.log(fields.map((f) => field(`services.${name}`, f)).join('\t'));
   }
@@ -71,11 +91,27 @@ if (mode === 'services') {
       if (t.path !== `/tasks/${t.name}`)
         fail(`services.${name}.tasks.${t.name}: path must be /tasks/${t.name}`);
       console.log(
-        [name, t.name, t.path, t.schedule, t.description ?? '']
+        [
+          name,
+          t.name,
+          t.path,
+          t.schedule,
+          t.description ?? '',
+          t.attempt_deadline_seconds ?? 60,
+          t.retry_count ?? 1,
+          t.min_backoff_seconds ?? 5,
+          t.max_backoff_seconds ?? 30,
+        ]
           .map((f) => field(`task ${t.name}`, f))
           .join('\t'),
       );
     }
+  }
+} else if (mode === 'publishers') {
+  // The catalog's publish rights of each runtime account (generated publish_topics).
+  for (const [name, s] of services) {
+    for (const topic of s.publish_topics ?? [])
+      console.log([name, field(`topic of ${name}`, topic)].join('\t'));
   }
 } else if (mode === 'retention-env') {
   const days = {

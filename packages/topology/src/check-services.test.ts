@@ -69,6 +69,58 @@ describe('checkServices', () => {
   });
 });
 
+describe('checkServices: publish rights, tasks, edge and operator access', () => {
+  it('gives every catalog producer exactly one publishing service', () => {
+    const t = table();
+    t['provisioning-worker'] = {
+      ...(t['provisioning-worker'] as ServiceDefinition),
+      producers: ['provisioning-worker'],
+    };
+    t.payments = { ...(t.payments as ServiceDefinition), producers: ['payments', 'orchestrator'] };
+    expect(checkServices(t).map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'producers.orchestrator: must be published as by exactly one service, not 2 (orchestrator, payments)',
+      'producers.metered-product: must be published as by exactly one service, not 0 ()',
+    ]);
+  });
+
+  it('refuses scheduler settings Cloud Scheduler or the request timeout would not honour', () => {
+    const t = table();
+    t.replay = {
+      ...(t.replay as ServiceDefinition),
+      tasks: [
+        {
+          name: 'run-replays',
+          schedule: '* * * * *',
+          description: 'x',
+          attemptDeadlineSeconds: 301,
+          retryCount: 6,
+          minBackoffSeconds: 40,
+          maxBackoffSeconds: 30,
+        },
+      ],
+    };
+    expect(paths(t)).toEqual([
+      'services.replay.tasks.run-replays.attemptDeadlineSeconds',
+      'services.replay.tasks.run-replays.retryCount',
+      'services.replay.tasks.run-replays.minBackoffSeconds',
+    ]);
+  });
+
+  it('puts only public, open services behind the edge and keeps operator env the platform’s', () => {
+    const t = table();
+    t['provisioning-worker'] = {
+      ...(t['provisioning-worker'] as ServiceDefinition),
+      edge: { requestsPerMinutePerIp: 0, maxRequestBodyBytes: 1024 },
+      env: { OPERATOR_ALLOW_LIST: 'me@example.com' },
+    };
+    expect(paths(t)).toEqual([
+      'services.provisioning-worker.env.OPERATOR_ALLOW_LIST',
+      'services.provisioning-worker.edge',
+      'services.provisioning-worker.edge',
+    ]);
+  });
+});
+
 describe('checkRetention', () => {
   it('passes the defaults: dedupe 45 days > archive 31 + replay window 7', () => {
     expect(RETENTION_DAYS).toEqual({ idempotency: 45, deadLetter: 31, replayWindow: 7 });

@@ -1,26 +1,31 @@
-import { CONSUMERS, catalog } from '@gpuaas/contracts';
-import type { CatalogRow } from './derive-bus';
+import { CONSUMERS, catalog, EVENT_TYPES } from '@gpuaas/contracts';
+import { type ProducingRow, producedEventTypes } from './publish-grants';
 import {
   RETENTION_DAYS,
   type RetentionDays,
   SERVICES,
   type ServiceDefinition,
+  TASK_DEFAULTS,
 } from './services/table';
+import { CLOUD_RUN_REQUEST_TIMEOUT_SECONDS } from './settings';
 import type { SettingsIssue } from './timeouts';
 import { TopologyError } from './topology-error';
 
 /** Push authentication is the platform's: no service's env may set these (turning it off, say). */
 export const RESERVED_ENV_KEYS = ['PUSH_AUTH', 'PUSH_AUDIENCE', 'PUSH_SERVICE_ACCOUNT'] as const;
 
+/** Operator access is the platform's too: set from `operator_emails` on every `operatorApi` service. */
+export const OPERATOR_ENV_KEYS = ['OPERATOR_ALLOW_LIST', 'OPERATOR_AUDIENCE'] as const;
+
+/** Cloud Scheduler's attempt deadline for HTTP targets starts at 15 s. */
+const MIN_ATTEMPT_DEADLINE_SECONDS = 15;
+const MAX_TASK_RETRIES = 5;
+
 /** The emulators' ports under `pnpm dev` (DESIGN.md). */
 export const EMULATOR_PORTS = [8085, 8086] as const;
 
 /** Pub/Sub keeps unacknowledged messages at most 31 days. */
 const MAX_DEAD_LETTER_RETENTION_DAYS = 31;
-
-interface ProducingRow extends CatalogRow {
-  readonly producer: string;
-}
 
 /** Pub/Sub's, Cloud Run's and our rules on the retention figures; [] when they hold. */
 export function checkRetention(retention: RetentionDays): SettingsIssue[] {
@@ -49,11 +54,20 @@ export function checkRetention(retention: RetentionDays): SettingsIssue[] {
 /** Checks a services table against the catalog and the platform's rules; [] when all hold. */
 export function checkServices(
   services: Readonly<Record<string, ServiceDefinition>> = SERVICES,
-  rows: Readonly<Record<string, ProducingRow>> = catalog,
+  rows: readonly ProducingRow[] = EVENT_TYPES.map((eventType) => catalog[eventType]),
 ): SettingsIssue[] {
   const issues: SettingsIssue[] = [];
   const entries = Object.entries(services);
-  const producers = new Set(Object.values(rows).map((row) => row.producer));
+  // Publish rights are derived from who produces what: every producer of the catalog has one home.
+  for (const producer of new Set(rows.map((row) => row.producer))) {
+    const homes = entries.filter(([, s]) => s.producers.includes(producer)).map(([name]) => name);
+    if (homes.length !== 1) {
+      issues.push({
+        path: `producers.${producer}`,
+        message: `must be published as by exactly one service, not ${homes.length} (${homes.join(', ')})`,
+      });
+    }
+  }
   for (const consumer of CONSUMERS) {
     const hosts = entries.filter(([, s]) => consumer in s.consumers).map(([name]) => name);
     if (hosts.length !== 1) {
@@ -102,9 +116,27 @@ export function checkServices(
         issues.push({ path: at, message: 'task name is used twice' });
       if (task.schedule.trim().split(/\s+/).length !== 5)
         issues.push({ path: at, message: `schedule "${task.schedule}" must be a five-field cron` });
+      const deadline = task.attemptDeadlineSeconds ?? TASK_DEFAULTS.attemptDeadlineSeconds;
+      if (
+        !(deadline >= MIN_ATTEMPT_DEADLINE_SECONDS && deadline <= CLOUD_RUN_REQUEST_TIMEOUT_SECONDS)
+      )
+        issues.push({
+          path: `${at}.attemptDeadlineSeconds`,
+          message: `${deadline} s must be from ${MIN_ATTEMPT_DEADLINE_SECONDS} s to the request timeout (${CLOUD_RUN_REQUEST_TIMEOUT_SECONDS} s)`,
+        });
+      const retries = task.retryCount ?? TASK_DEFAULTS.retryCount;
+      if (!(Number.isInteger(retries) && retries >= 0 && retries <= MAX_TASK_RETRIES))
+        issues.push({
+          path: `${at}.retryCount`,
+          message: `${retries} must be 0-${MAX_TASK_RETRIES}`,
+        });
+      const min = task.minBackoffSeconds ?? TASK_DEFAULTS.minBackoffSeconds;
+      const max = task.maxBackoffSeconds ?? TASK_DEFAULTS.maxBackoffSeconds;
+      if (!(min >= 0 && min <= max))
+        issues.push({ path: `${at}.minBackoffSeconds`, message: `backoff ${min}..${max} s` });
     }
     // Producers commit events to the outbox; its sweep re-publishes what a failed publish left.
-    const produces = producers.has(name);
+    const produces = producedEventTypes(name, services, rows).length > 0;
     if (produces !== taskNames.includes('outbox-sweep')) {
       issues.push({
         path: `${path}.tasks`,
@@ -119,6 +151,25 @@ export function checkServices(
           path: `${path}.env.${key}`,
           message: 'push authentication is set by the platform, not per service',
         });
+    }
+    for (const key of Object.keys(service.env ?? {})) {
+      if ((OPERATOR_ENV_KEYS as readonly string[]).includes(key))
+        issues.push({
+          path: `${path}.env.${key}`,
+          message: 'operator access is set by the platform (operator_emails), not per service',
+        });
+      if (key in (service.secretEnv ?? {}))
+        issues.push({ path: `${path}.env.${key}`, message: 'is a secret env variable too' });
+    }
+    if (service.edge !== undefined) {
+      if (!(service.ingress === 'public' && service.allowUnauthenticated))
+        issues.push({
+          path: `${path}.edge`,
+          message: 'only a public service anyone may call sits behind the edge',
+        });
+      const { requestsPerMinutePerIp: rate, maxRequestBodyBytes: bytes } = service.edge;
+      if (!(Number.isInteger(rate) && rate > 0 && Number.isInteger(bytes) && bytes > 0))
+        issues.push({ path: `${path}.edge`, message: 'limits must be positive integers' });
     }
     for (const [environment, size] of Object.entries(service.sizing)) {
       if (

@@ -18,8 +18,7 @@ const changeLines = (changes: readonly FieldChange[]): string =>
 function planLine(item: PlanItem): string {
   if (item.action === 'update') return `~ subscription ${item.name}\n${changeLines(item.changes)}`;
   if (item.action === 'drift') {
-    const hint = 'run apply with --recreate to delete and recreate it';
-    return `! subscription ${item.name}: ${item.reason} (${hint})\n${changeLines(item.changes)}`;
+    return `! subscription ${item.name}: ${item.reason}; ${item.consequence}\n${changeLines(item.changes)}`;
   }
   if (item.resource === 'topic') return `+ topic ${item.name}`;
   const { topic, pushEndpoint, servicePath } = item.subscription;

@@ -17,6 +17,7 @@ export {
   checkRetention,
   checkServices,
   EMULATOR_PORTS,
+  OPERATOR_ENV_KEYS,
   RESERVED_ENV_KEYS,
 } from './check-services';
 export type { CatalogRow } from './derive-bus';
@@ -41,12 +42,14 @@ export {
 } from './generated-files';
 export { localSettingsAt } from './local-settings';
 export type { FieldChange, PlanItem, SubscriptionField } from './plan';
-export { diffSubscription, plan } from './plan';
+export { diffSubscription, plan, RECREATE_DROPS, TERRAFORM_REPLACES } from './plan';
+export type { ProducingRow } from './publish-grants';
+export { producedEventTypes, publishTopics, serviceOfProducer } from './publish-grants';
 export type { ResolveContext, ResolvedEnvironment } from './resolve-environment';
 export { resolveEnvironment } from './resolve-environment';
 export { runCli } from './run-cli';
 export * from './services';
-export type { ServicesTfvars, ServiceTfvars } from './services-tfvars';
+export type { ServicesTfvars, ServiceTfvars, TaskTfvars } from './services-tfvars';
 export { toServicesTfvars } from './services-tfvars';
 export type {
   BusSettings,

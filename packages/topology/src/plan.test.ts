@@ -1,9 +1,10 @@
+import { replayFilter } from '@gpuaas/contracts';
 import { describe, expect, it } from 'vitest';
 import type { ActualBus, ActualSubscription } from './actual-bus';
 import { busSubscriptions, busTopics, deriveBus } from './derive-bus';
 import { readEnvironmentFile } from './environment-file';
 import { formatPlan } from './format-plan';
-import { plan } from './plan';
+import { plan, RECREATE_DROPS, TERRAFORM_REPLACES } from './plan';
 import { resolveEnvironment } from './resolve-environment';
 
 const bus = deriveBus(resolveEnvironment(readEnvironmentFile('local')).settings);
@@ -107,5 +108,17 @@ describe('plan', () => {
       { action: 'update' },
     ]);
     expect(formatPlan(expiry)).toContain('run apply with --recreate');
+  });
+
+  it('says before it happens that a filter change makes Terraform replace the subscription and drop its backlog', () => {
+    const items = plan(bus, withChange('project', NAME, { filter: 'attributes.x = "y"' }));
+    expect(items).toMatchObject([{ action: 'drift', consequence: TERRAFORM_REPLACES }]);
+    const text = formatPlan(items);
+    expect(text).toContain(`! subscription ${NAME}: Pub/Sub cannot change filter`);
+    expect(text).toMatch(/terraform apply will replace it .* drop its backlog/);
+    expect(text).toContain(`    filter: attributes.x = "y" -> ${replayFilter(NAME)}`);
+    // On the emulator, the same drift is the topology's own apply --recreate to make.
+    const local = plan(bus, withChange('emulator', NAME, { filter: '' }));
+    expect(local).toMatchObject([{ action: 'drift', consequence: RECREATE_DROPS }]);
   });
 });

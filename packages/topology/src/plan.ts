@@ -37,7 +37,15 @@ export type PlanItem =
       subscription: PushSubscription;
       changes: FieldChange[];
       reason: string;
+      /** What applying it does: on a project, Terraform replaces the subscription. */
+      consequence: string;
     };
+
+/** What a Terraform apply does to a subscription whose topic or filter changed. */
+export const TERRAFORM_REPLACES =
+  'terraform apply will replace it (destroy, then create) and drop its backlog: every unacknowledged message it holds is lost; let it drain first, or accept the loss';
+/** What `apply --recreate` does on the emulator. */
+export const RECREATE_DROPS = 'run apply with --recreate to delete and recreate it';
 
 /** Fields Pub/Sub never changes after creation. */
 const IMMUTABLE: readonly SubscriptionField[] = ['topic', 'filter'];
@@ -126,6 +134,11 @@ export function plan(desired: Bus, actual: ActualBus): PlanItem[] {
       actual.target === 'emulator' && !stuck.every((field) => IMMUTABLE.includes(field))
         ? `the Pub/Sub emulator cannot update ${stuck.join(', ')} of a subscription`
         : `Pub/Sub cannot change ${stuck.join(', ')} of an existing subscription`;
+    // On a project only Terraform (or a person) changes the bus, and it does so by replacement.
+    const consequence =
+      actual.target === 'project' && stuck.some((field) => IMMUTABLE.includes(field))
+        ? TERRAFORM_REPLACES
+        : RECREATE_DROPS;
     changed.push({
       action: 'drift',
       resource: 'subscription',
@@ -133,6 +146,7 @@ export function plan(desired: Bus, actual: ActualBus): PlanItem[] {
       subscription,
       changes,
       reason,
+      consequence,
     });
   }
   return [...items, ...changed];

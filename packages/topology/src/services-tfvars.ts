@@ -1,4 +1,5 @@
 import { assertServices } from './check-services';
+import { publishTopics } from './publish-grants';
 import {
   type DeployEnvironment,
   RETENTION_DAYS,
@@ -24,8 +25,27 @@ export interface ServiceTfvars {
   cpu: string;
   memory: string;
   env: Record<string, string>;
-  secret_env: Record<string, { secret: string; version: string }>;
-  tasks: { name: string; path: string; schedule: string; description: string }[];
+  /** Secret Manager secret per variable; the version is pinned per environment (`secret_versions`). */
+  secret_env: Record<string, { secret: string }>;
+  tasks: TaskTfvars[];
+  /** Topics the runtime account may publish to (from the catalog): nothing else. */
+  publish_topics: string[];
+  /** Gets `OPERATOR_ALLOW_LIST`/`OPERATOR_AUDIENCE`; with no public invoker, operators get run.invoker. */
+  operator_api: boolean;
+  /** Cloud Armor limits, when the service is served through the edge load balancer. */
+  edge: { requests_per_minute_per_ip: number; max_request_body_bytes: number } | null;
+}
+
+/** One Cloud Scheduler job of a service. */
+export interface TaskTfvars {
+  name: string;
+  path: string;
+  schedule: string;
+  description: string;
+  attempt_deadline_seconds: number;
+  retry_count: number;
+  min_backoff_seconds: number;
+  max_backoff_seconds: number;
 }
 
 /**
@@ -53,12 +73,27 @@ function serviceTfvars(name: ServiceName, env: DeployEnvironment): ServiceTfvars
     memory: size.memory,
     env: { ...service.env },
     secret_env: Object.fromEntries(
-      Object.entries(service.secretEnv ?? {}).map(([key, { secret, version }]) => [
-        key,
-        { secret, version: version ?? 'latest' },
-      ]),
+      Object.entries(service.secretEnv ?? {}).map(([key, { secret }]) => [key, { secret }]),
     ),
-    tasks: tasksOf(name),
+    tasks: tasksOf(name).map((task) => ({
+      name: task.name,
+      path: task.path,
+      schedule: task.schedule,
+      description: task.description,
+      attempt_deadline_seconds: task.attemptDeadlineSeconds,
+      retry_count: task.retryCount,
+      min_backoff_seconds: task.minBackoffSeconds,
+      max_backoff_seconds: task.maxBackoffSeconds,
+    })),
+    publish_topics: publishTopics(name),
+    operator_api: service.operatorApi === true,
+    edge:
+      service.edge === undefined
+        ? null
+        : {
+            requests_per_minute_per_ip: service.edge.requestsPerMinutePerIp,
+            max_request_body_bytes: service.edge.maxRequestBodyBytes,
+          },
   };
 }
 

@@ -11,12 +11,26 @@ import {
 } from '../src/index';
 import { type GcloudSandbox, gcloudSandbox } from './support/gcloud';
 
-/** A stub gcloud: the project number is 123456789, `cases` answer some calls, nothing else exists. */
+/** What every image tag resolves to in the stub. */
+const DIGEST = `sha256:${'ab'.repeat(32)}`;
+/** Operators and pinned secret versions, as a release passes them. */
+const RELEASE = [
+  '--operators',
+  'oncall@example.com',
+  '--secret-versions',
+  'stripe-secret-key=3,stripe-webhook-secret=5,ops-alert-webhook-url=1',
+];
+
+/**
+ * A stub gcloud: the project number is 123456789, every image tag resolves to DIGEST, `cases`
+ * answer some calls, nothing else exists.
+ */
 function stub(...cases: string[]): GcloudSandbox {
   return gcloudSandbox({
     stub: [
       ...cases,
       'if [[ "$1 $2" == "projects describe" ]]; then echo 123456789; exit 0; fi',
+      `if [[ "$1 $2 $3 $4" == "artifacts docker images describe" ]]; then echo ${DIGEST}; exit 0; fi`,
       'exit 1',
     ].join('\n'),
   });
@@ -65,7 +79,21 @@ describe('infra/gcloud/deploy-bus.sh --dry-run', () => {
     const count = (prefix: string) => lines.filter((line) => line.startsWith(prefix)).length;
     expect(count('gcloud pubsub topics create')).toBe(1);
     expect(count('gcloud pubsub subscriptions create')).toBe(25);
-    expect(count('gcloud pubsub topics add-iam-policy-binding')).toBe(6);
+    const { services } = JSON.parse(
+      readFileSync(servicesTfvarsFileUrl('prod'), 'utf8'),
+    ) as ServicesTfvars;
+    const grants = SERVICE_NAMES.flatMap((name) =>
+      services[name].publish_topics.map((topic) => `${name} ${topic}`),
+    );
+    // The agent on every dead-letter topic, and each runtime account on its catalog topics.
+    expect(count('gcloud pubsub topics add-iam-policy-binding')).toBe(6 + grants.length);
+    for (const grant of grants) {
+      const [name, topic] = grant.split(' ');
+      expect(lines, grant).toContain(
+        `gcloud pubsub topics add-iam-policy-binding ${topic} --project=p1 --role=roles/pubsub.publisher ` +
+          `--member=serviceAccount:${name}@p1.iam.gserviceaccount.com --format=none`,
+      );
+    }
     expect(count('gcloud pubsub subscriptions add-iam-policy-binding')).toBe(19);
     expect(count('gcloud iam service-accounts add-iam-policy-binding')).toBe(1);
     expect(count('gcloud run services add-iam-policy-binding')).toBe(5);
@@ -153,6 +181,7 @@ describe('infra/gcloud/deploy-services.sh --dry-run', () => {
       'p1',
       '--image-tag',
       't1',
+      ...RELEASE,
       '--dry-run',
     ]);
     expect(run.code, run.stderr).toBe(0);
@@ -180,6 +209,7 @@ describe('infra/gcloud/deploy-services.sh --dry-run', () => {
       'p1',
       '--image-tag',
       't1',
+      ...RELEASE,
       '--push-service-account',
       'push2@p1.iam.gserviceaccount.com',
       '--dry-run',
@@ -207,6 +237,10 @@ describe('infra/gcloud/deploy-services.sh --dry-run', () => {
           '--oidc-service-account-email=push2@p1.iam.gserviceaccount.com',
           `--oidc-token-audience=${url(service)}`,
           `--description=${task.description}`,
+          `--attempt-deadline=${task.attemptDeadlineSeconds}s`,
+          `--max-retry-attempts=${task.retryCount}`,
+          `--min-backoff=${task.minBackoffSeconds}s`,
+          `--max-backoff=${task.maxBackoffSeconds}s`,
           '--project=p1',
         ]),
       );
@@ -224,6 +258,8 @@ describe('infra/gcloud/deploy-services.sh --dry-run', () => {
       lines.filter((line) => line.startsWith('gcloud run services add-iam-policy-binding ')),
     ).toEqual([
       'gcloud run services add-iam-policy-binding payments --region=europe-west1 --project=p1 --role=roles/run.invoker --member=serviceAccount:push2@p1.iam.gserviceaccount.com --format=none',
+      // Operators reach the IAM-only replay service.
+      'gcloud run services add-iam-policy-binding replay --region=europe-west1 --project=p1 --role=roles/run.invoker --member=user:oncall@example.com --format=none',
     ]);
     expect(
       run.gcloudCalls.filter((call) => call.startsWith('scheduler jobs describe ')),
@@ -234,7 +270,7 @@ describe('infra/gcloud/deploy-services.sh --dry-run', () => {
   it('describes each job first: leaves a matching one, updates one that drifted', async () => {
     // What `describe --format=value(...)` prints: the fields, tab-separated.
     const fields = (service: string, account: string) =>
-      `printf '%s\\t%s\\t%s\\t%s\\t%s\\n' '* * * * *' '${url(service)}/tasks/outbox-sweep' POST '${account}' '${url(service)}'`;
+      `printf '%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\n' '* * * * *' '${url(service)}/tasks/outbox-sweep' POST '${account}' '${url(service)}' 60s 1`;
     const made = sandbox(
       `if [[ "$1 $2 $3 $4" == "scheduler jobs describe outbox-sweep-orchestrator" ]]; then ${fields('orchestrator', 'pubsub-push@p1.iam.gserviceaccount.com')}; exit 0; fi`,
       `if [[ "$1 $2 $3 $4" == "scheduler jobs describe outbox-sweep-billing-worker" ]]; then ${fields('billing-worker', 'old@p1.iam.gserviceaccount.com')}; exit 0; fi`,
@@ -244,6 +280,7 @@ describe('infra/gcloud/deploy-services.sh --dry-run', () => {
       'p1',
       '--image-tag',
       't1',
+      ...RELEASE,
       '--dry-run',
     ]);
     expect(run.code, run.stderr).toBe(0);
@@ -268,6 +305,7 @@ describe('infra/gcloud/deploy-services.sh --dry-run', () => {
       'prod',
       '--image-tag',
       't1',
+      ...RELEASE,
       '--dry-run',
     ]);
     expect(run.code, run.stderr).toBe(0);
@@ -315,9 +353,18 @@ describe('infra/gcloud/deploy-services.sh --dry-run', () => {
       'notification-relay 1-20',
       'replay 0-2',
     ]);
+    // Pinned versions, never latest.
     expect(flag(deploys.find((d) => d[3] === 'payments') ?? [], 'set-secrets')).toBe(
-      'STRIPE_SECRET_KEY=stripe-secret-key:latest,STRIPE_WEBHOOK_SECRET=stripe-webhook-secret:latest',
+      'STRIPE_SECRET_KEY=stripe-secret-key:3,STRIPE_WEBHOOK_SECRET=stripe-webhook-secret:5',
     );
+    expect(flag(deploys.find((d) => d[3] === 'notification-relay') ?? [], 'set-secrets')).toBe(
+      'OPS_ALERT_WEBHOOK_URL=ops-alert-webhook-url:1',
+    );
+    // By digest: a re-pushed tag cannot change what a revision runs.
+    for (const deploy of deploys)
+      expect(flag(deploy, 'image'), deploy[3]).toBe(
+        `europe-west1-docker.pkg.dev/p1/gpuaas/${deploy[3]}@${DIGEST}`,
+      );
   });
 
   it('refuses a services file whose env sets PUSH_AUTH, before any change', async () => {
@@ -331,6 +378,7 @@ describe('infra/gcloud/deploy-services.sh --dry-run', () => {
       'p1',
       '--image-tag',
       't1',
+      ...RELEASE,
       '--services',
       file,
       '--dry-run',
@@ -354,6 +402,7 @@ describe('infra/gcloud/deploy-services.sh --dry-run', () => {
       'p1',
       '--image-tag',
       't1',
+      ...RELEASE,
       '--services',
       file,
       '--dry-run',
@@ -380,6 +429,7 @@ describe('infra/gcloud/deploy-services.sh --dry-run', () => {
       'p1',
       '--image-tag',
       't1',
+      ...RELEASE,
       '--tfvars',
       file,
       '--dry-run',
@@ -405,7 +455,15 @@ describe('infra/gcloud/deploy-services.sh', () => {
     'fi',
     'case "$1 $2 $3" in "iam service-accounts create" | "run deploy provisioning-worker" | "scheduler jobs create") exit 0 ;; esac',
   ];
-  const args = ['--project', 'p1', '--image-tag', 't1', '--only', 'provisioning-worker'];
+  const args = [
+    '--project',
+    'p1',
+    '--image-tag',
+    't1',
+    ...RELEASE,
+    '--only',
+    'provisioning-worker',
+  ];
   const bindings = (calls: string[]) =>
     calls.filter((call) => call.startsWith('projects add-iam-policy-binding '));
 
@@ -414,8 +472,8 @@ describe('infra/gcloud/deploy-services.sh', () => {
       IAM_RETRY_DELAY_SECONDS: '0',
     });
     expect(run.code, run.stderr).toBe(0);
-    // Two refusals, then the first role and the three others.
-    expect(bindings(run.gcloudCalls)).toHaveLength(6);
+    // Two refusals, then the first role, the other project role and the Firestore one.
+    expect(bindings(run.gcloudCalls)).toHaveLength(5);
     expect(run.stderr).toContain('new service account not yet visible to IAM');
     expect(
       run.gcloudCalls.some((call) =>
@@ -433,7 +491,75 @@ describe('infra/gcloud/deploy-services.sh', () => {
   });
 });
 
+describe('infra/gcloud/deploy-services.sh secrets and operators', () => {
+  const run = (...extra: string[]) =>
+    sandbox().run('deploy-services.sh', [
+      '--project',
+      'p1',
+      '--image-tag',
+      't1',
+      ...extra,
+      '--dry-run',
+    ]);
+
+  it('refuses to deploy a secret without a pinned version, or pinned to latest, before any change', async () => {
+    for (const pins of [
+      'stripe-secret-key=3,stripe-webhook-secret=5',
+      'stripe-secret-key=latest',
+    ]) {
+      const refused = await run('--operators', 'oncall@example.com', '--secret-versions', pins);
+      expect(refused.code, pins).not.toBe(0);
+      expect(refused.stderr, pins).toMatch(/no pinned version|latest is refused/);
+      expect(refused.stdout, pins).toBe('');
+    }
+  });
+
+  it('sets the operator allow-list and audience on the operator services, with a delimiter gcloud keeps', async () => {
+    const ok = await run(
+      '--operators',
+      'a@example.com,b@example.com',
+      '--secret-versions',
+      'stripe-secret-key=3,stripe-webhook-secret=5,ops-alert-webhook-url=1',
+    );
+    expect(ok.code, ok.stderr).toBe(0);
+    const deploys = printed(ok.stdout)
+      .filter((line) => line.startsWith('gcloud run deploy '))
+      .map(words);
+    const env = (name: string) =>
+      deploys.find((d) => d[3] === name)?.find((w) => w.startsWith('--set-env-vars=')) ?? '';
+    expect(env('replay')).toMatch(/^--set-env-vars=\^;\^/);
+    expect(env('replay').split(';')).toEqual(
+      expect.arrayContaining([
+        `OPERATOR_AUDIENCE=${url('replay')}`,
+        'OPERATOR_ALLOW_LIST=a@example.com,b@example.com',
+        'PUSH_AUTH=oidc',
+      ]),
+    );
+    expect(env('provisioning-worker')).not.toContain('OPERATOR_');
+  });
+});
+
 describe('infra/gcloud/bootstrap.sh --dry-run', () => {
+  it('turns on point-in-time recovery and daily backups in prod only', async () => {
+    const prod = printed(
+      (await sandbox().run('bootstrap.sh', ['--project', 'p1', '--env', 'prod', '--dry-run']))
+        .stdout,
+    );
+    expect(prod.find((l) => l.startsWith('gcloud firestore databases create '))).toContain(
+      ' --enable-pitr ',
+    );
+    expect(prod).toContain(
+      'gcloud firestore backups schedules create --database=\\(default\\) --recurrence=daily --retention=14d --project=p1',
+    );
+    const dev = printed(
+      (await sandbox().run('bootstrap.sh', ['--project', 'p1', '--dry-run'])).stdout,
+    );
+    expect(dev.find((l) => l.startsWith('gcloud firestore databases create '))).not.toContain(
+      'pitr',
+    );
+    expect(dev.some((l) => l.includes('backups schedules'))).toBe(false);
+  });
+
   it('sets up APIs (Cloud Scheduler too), images, the push account, Firestore and its TTL policies', async () => {
     const run = await sandbox().run('bootstrap.sh', ['--project', 'p1', '--dry-run']);
     expect(run.code, run.stderr).toBe(0);
@@ -445,7 +571,29 @@ describe('infra/gcloud/bootstrap.sh --dry-run', () => {
       'gcloud firestore indexes fields update expire_at --collection-group=idempotency_records --disable-indexes --project=p1',
       'gcloud firestore fields ttls update expire_at --collection-group=outbox --enable-ttl --project=p1',
       'gcloud firestore indexes fields update expire_at --collection-group=outbox --disable-indexes --project=p1',
+      'gcloud firestore fields ttls update expire_at --collection-group=idempotency_keys --enable-ttl --project=p1',
+      'gcloud firestore indexes fields update expire_at --collection-group=idempotency_keys --disable-indexes --project=p1',
     ]);
+    // The image repository refuses re-pushed tags and cleans up after itself.
+    expect(
+      lines.find((line) => line.startsWith('gcloud artifacts repositories create ')),
+    ).toContain(' --immutable-tags ');
+    expect(
+      lines.some((line) =>
+        line.startsWith('gcloud artifacts repositories set-cleanup-policies gpuaas '),
+      ),
+    ).toBe(true);
+    // The Pub/Sub service agent exists before deploy-bus.sh grants it anything.
+    expect(lines).toContain(
+      'gcloud beta services identity create --service=pubsub.googleapis.com --project=p1',
+    );
+    // The secrets the apps read, replicated in the region, without values.
+    expect(lines.filter((line) => line.startsWith('gcloud secrets create '))).toEqual(
+      ['stripe-secret-key', 'stripe-webhook-secret', 'ops-alert-webhook-url'].map(
+        (secret) =>
+          `gcloud secrets create ${secret} --replication-policy=user-managed --locations=europe-west1 --project=p1`,
+      ),
+    );
     expect(lines.find((line) => line.startsWith('gcloud services enable '))).toContain(
       ' cloudscheduler.googleapis.com ',
     );
@@ -471,6 +619,8 @@ describe('infra/gcloud/bootstrap.sh --dry-run', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(printed(run.stdout).filter((line) => line.startsWith('gcloud firestore '))).toEqual([
       'gcloud firestore indexes fields update expire_at --collection-group=outbox --disable-indexes --project=p1',
+      'gcloud firestore fields ttls update expire_at --collection-group=idempotency_keys --enable-ttl --project=p1',
+      'gcloud firestore indexes fields update expire_at --collection-group=idempotency_keys --disable-indexes --project=p1',
     ]);
   });
 

@@ -11,7 +11,14 @@ import {
   tasksOf,
   tfvarsFileUrl,
 } from '../src/index';
-import { at, parseTerraform, resource, type TerraformDir, terraformDir } from './support/terraform';
+import {
+  at,
+  type Hcl,
+  parseTerraform,
+  resource,
+  type TerraformDir,
+  terraformDir,
+} from './support/terraform';
 
 const busTfvars = (env: 'dev' | 'prod') =>
   JSON.parse(readFileSync(tfvarsFileUrl(env), 'utf8')) as BusTfvars;
@@ -35,16 +42,34 @@ describe.each(TERRAFORM_ENVIRONMENTS)('environments/%s', (env) => {
     expect(at(root.terraform, 'backend', 'gcs', 'prefix')).toBe(`gpuaas/${env}`);
     expect(at(root.provider, 'google', 'project')).toBe('${var.project_id}');
     expect(at(root.module, 'platform', 'source')).toBe('../../modules/platform');
-    for (const name of ['project_id', 'region', 'image_tag'])
+    for (const name of [
+      'project_id',
+      'region',
+      'image_digests',
+      'secret_versions',
+      'operator_emails',
+    ])
       expect(root.variable).toHaveProperty(name);
+    // The Pub/Sub service agent needs the beta provider (google_project_service_identity).
+    expect(at(root.provider, 'google-beta', 'project')).toBe('${var.project_id}');
+    expect(at(root.terraform, 'required_providers')).toMatchObject([
+      { 'google-beta': { source: 'hashicorp/google-beta' } },
+    ]);
   });
 
   it('declares every variable the generated files set, and passes it on', () => {
     for (const key of Object.keys(busTfvars(env))) {
       expect(root.variable, key).toHaveProperty(key);
       expect(at(root.module, 'platform', key)).toBe(`\${var.${key}}`);
-      expect(at(dir('modules/platform').module, 'event_bus', key)).toBe(`\${var.${key}}`);
     }
+    const bus = dir('modules/platform').module.event_bus as Hcl;
+    expect(bus.topics).toBe('${var.topics}');
+    expect(bus.dead_letter_topics).toBe('${var.dead_letter_topics}');
+    // Subscriptions push to the services, so they arrive with the services (image_digests).
+    expect(bus.subscriptions).toBe('${[for s in var.subscriptions : s if local.deploy]}');
+    expect(bus.archive_subscriptions).toBe(
+      '${[for s in var.archive_subscriptions : s if local.deploy]}',
+    );
     for (const key of Object.keys(servicesTfvars(env))) {
       expect(root.variable, key).toHaveProperty(key);
       expect(at(root.module, 'platform', key)).toBe(`\${var.${key}}`);
@@ -96,15 +121,29 @@ describe.each(TERRAFORM_ENVIRONMENTS)('environments/%s', (env) => {
       'notification-relay': 'INGRESS_TRAFFIC_ALL true',
       replay: 'INGRESS_TRAFFIC_ALL false',
     });
+    // Versions are pinned per environment (secret_versions), so the table names secrets only.
     expect(services.payments.secret_env).toEqual({
-      STRIPE_SECRET_KEY: { secret: 'stripe-secret-key', version: 'latest' },
-      STRIPE_WEBHOOK_SECRET: { secret: 'stripe-webhook-secret', version: 'latest' },
+      STRIPE_SECRET_KEY: { secret: 'stripe-secret-key' },
+      STRIPE_WEBHOOK_SECRET: { secret: 'stripe-webhook-secret' },
     });
   });
 
   it('carries every task of the table, so the platform makes one scheduler job per (service, task)', () => {
     const { services } = servicesTfvars(env);
-    for (const name of SERVICE_NAMES) expect(services[name].tasks, name).toEqual(tasksOf(name));
+    for (const name of SERVICE_NAMES) {
+      expect(services[name].tasks, name).toEqual(
+        tasksOf(name).map((task) => ({
+          name: task.name,
+          path: task.path,
+          schedule: task.schedule,
+          description: task.description,
+          attempt_deadline_seconds: task.attemptDeadlineSeconds,
+          retry_count: task.retryCount,
+          min_backoff_seconds: task.minBackoffSeconds,
+          max_backoff_seconds: task.maxBackoffSeconds,
+        })),
+      );
+    }
   });
 });
 
@@ -114,7 +153,7 @@ describe('modules/platform scheduler jobs', () => {
     const job = resource(platform, 'google_cloud_scheduler_job', 'task');
     expect(job.for_each).toBe('${local.scheduler_jobs}');
     expect(String(platform.locals.scheduler_jobs)).toMatch(
-      /^\$\{merge\(\[\s+for service, s in var\.services : \{\s+for task in s\.tasks : "\$\{task\.name\}-\$\{service\}" => merge\(task, \{ service = service \}\)\s+\}\s+\]\.\.\.\)\}$/,
+      /^\$\{merge\(\[\s+for service, s in local\.services : \{\s+for task in s\.tasks : "\$\{task\.name\}-\$\{service\}" => merge\(task, \{ service = service \}\)\s+\}\s+\]\.\.\.\)\}$/,
     );
     expect(job).toMatchObject({
       name: '${each.key}',
@@ -140,11 +179,22 @@ describe('modules/platform scheduler jobs', () => {
     });
     const run = dir('modules/cloud-run-service');
     expect(run.locals.audience).toBe(
-      'https://${var.name}-${data.google_project.this.number}.${var.region}.run.app',
+      'https://${var.name}-${var.project_number}.${var.region}.run.app',
+    );
+    expect(at(platform.module, 'service', 'project_number')).toBe(
+      '${data.google_project.this.number}',
     );
     expect(String(run.locals.push_env)).toMatch(/PUSH_AUDIENCE\s+= local\.audience/);
     expect(platform.locals.apis).toContain('cloudscheduler.googleapis.com');
     expect(job.depends_on).toEqual(['${google_project_service.enabled}']);
+    expect(job.attempt_deadline).toBe('${each.value.attempt_deadline_seconds}s');
+    expect(at(job, 'retry_config')).toMatchObject([
+      {
+        retry_count: '${each.value.retry_count}',
+        min_backoff_duration: '${each.value.min_backoff_seconds}s',
+        max_backoff_duration: '${each.value.max_backoff_seconds}s',
+      },
+    ]);
   });
 
   it('lets the push account invoke services with tasks but no subscription', () => {

@@ -185,8 +185,11 @@ describe('modules/event-bus', () => {
 
   it('grants the Pub/Sub service agent publisher on dead-letter topics and subscriber on subscriptions', () => {
     expect(bus.locals.pubsub_service_agent).toBe(
-      'serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com',
+      'serviceAccount:${var.pubsub_service_agent_email}',
     );
+    expect(
+      String(at(bus.variable, 'pubsub_service_agent_email', 'validation', 'condition')),
+    ).toContain('gcp-sa-pubsub');
     const publisher = resource(bus, 'google_pubsub_topic_iam_member', 'dead_letter_publisher');
     expect(publisher).toMatchObject({
       for_each: '${local.dead_letter_topics}',

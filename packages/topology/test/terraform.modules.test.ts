@@ -25,10 +25,13 @@ describe('infra/terraform', () => {
     expect([...dirs.keys()].sort()).toEqual([
       'environments/dev',
       'environments/prod',
+      'modules/ci-deployer',
       'modules/cloud-run-service',
       'modules/event-bus',
       'modules/firestore',
+      'modules/monitoring',
       'modules/platform',
+      'modules/public-edge',
     ]);
   });
 
@@ -120,7 +123,10 @@ describe('retention: dedupe records outlive the dead-letter archive plus the lon
       DEAD_LETTER_RETENTION_DAYS: '${tostring(var.dead_letter_retention_days)}',
       REPLAY_WINDOW_DAYS: '${tostring(var.replay_window_days)}',
     });
-    expect(at(platform.module, 'service', 'for_each')).toBe('${var.services}');
+    expect(at(platform.module, 'service', 'for_each')).toBe('${local.services}');
+    expect(platform.locals.services).toBe(
+      '${{ for name, s in var.services : name => s if local.deploy }}',
+    );
     expect(at(platform.module, 'service', 'env')).toBe(
       '${merge(each.value.env, lookup(local.consumer_env, each.key, {}), local.retention_env)}',
     );
@@ -148,7 +154,7 @@ describe('push authentication cannot be turned off through env', () => {
     const run = dir('modules/cloud-run-service');
     refusesPushKeys(at(run.variable, 'env', 'validation') as Hcl[], 'cloud-run-service env');
     expect(run.locals.env).toBe(
-      '${merge(var.env, { GOOGLE_CLOUD_PROJECT = var.project_id }, local.push_env)}',
+      '${merge(var.env, { GOOGLE_CLOUD_PROJECT = var.project_id }, local.operator_env, local.push_env)}',
     );
   });
 });
@@ -174,19 +180,25 @@ describe('modules/cloud-run-service and modules/firestore', () => {
     );
   });
 
-  it('sets TTL policies on idempotency_records.expire_at and outbox.expire_at', () => {
+  it('sets TTL policies on expire_at of every collection the runtime expires, and takes more', () => {
     const firestore = dir('modules/firestore');
     expect(resource(firestore, 'google_firestore_database', 'this').type).toBe('FIRESTORE_NATIVE');
     const ttl = resource(firestore, 'google_firestore_field', 'ttl');
-    expect(ttl).toMatchObject({
-      for_each: '${toset(var.ttl_collections)}',
-      field: '${var.ttl_field}',
-    });
+    expect(ttl).toMatchObject({ for_each: '${local.ttl_collections}', field: '${var.ttl_field}' });
+    expect(firestore.locals.ttl_collections).toBe(
+      '${toset(concat(var.ttl_collections, var.extra_ttl_collections))}',
+    );
     expect(ttl.ttl_config).toEqual([{}]);
+    // Dedupe records and outbox (packages/eventing), Idempotency-Key answers (packages/http-api).
     expect(at(firestore.variable, 'ttl_collections', 'default')).toEqual([
       'idempotency_records',
       'outbox',
+      'idempotency_keys',
     ]);
+    expect(at(firestore.variable, 'extra_ttl_collections', 'default')).toEqual([]);
+    expect(at(dir('modules/platform').module, 'firestore', 'extra_ttl_collections')).toBe(
+      '${var.firestore_extra_ttl_collections}',
+    );
     expect(at(firestore.variable, 'ttl_field', 'default')).toBe('expire_at');
     expect(at(dir('modules/platform').module, 'firestore', 'source')).toBe('../firestore');
   });

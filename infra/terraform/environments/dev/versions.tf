@@ -6,6 +6,10 @@ terraform {
       source  = "hashicorp/google"
       version = ">= 6.0, < 8.0"
     }
+    google-beta = {
+      source  = "hashicorp/google-beta"
+      version = ">= 6.0, < 8.0"
+    }
   }
 
   # State in a GCS bucket you create once (see infra/README.md):
@@ -16,6 +20,12 @@ terraform {
 }
 
 provider "google" {
+  project = var.project_id
+  region  = var.region
+}
+
+# Only for the Pub/Sub service agent (google_project_service_identity is beta-only).
+provider "google-beta" {
   project = var.project_id
   region  = var.region
 }

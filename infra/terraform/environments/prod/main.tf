@@ -5,9 +5,18 @@ module "platform" {
   region                = var.region
   environment           = "prod"
   firestore_location_id = var.firestore_location_id
-  image_tag             = var.image_tag
-  image_tags            = var.image_tags
-  deletion_protection   = true
+  image_digests         = var.image_digests
+  secret_versions       = var.secret_versions
+  operator_emails       = var.operator_emails
+  edge_domains          = var.edge_domains
+  ci_deployer           = var.ci_deployer
+
+  alert_notification_channels = var.alert_notification_channels
+  deletion_protection         = true
+
+  # Prod keeps 7 days of versions and two weeks of daily backups.
+  firestore_point_in_time_recovery      = true
+  firestore_daily_backup_retention_days = 14
 
   topics                = var.topics
   dead_letter_topics    = var.dead_letter_topics

@@ -15,15 +15,43 @@ variable "firestore_location_id" {
   default     = "europe-west1"
 }
 
-variable "image_tag" {
-  description = "Image tag deployed for every app (the release being rolled out)."
-  type        = string
-}
-
-variable "image_tags" {
-  description = "Per-app image tag overrides, keyed by app name."
+variable "image_digests" {
+  description = "Image digest of every app (sha256:...), keyed by app name; CI writes them to images.auto.tfvars.json. Empty on a new project's first apply."
   type        = map(string)
   default     = {}
+}
+
+variable "secret_versions" {
+  description = "Pinned version number of each secret the apps read, keyed by secret id (infra/README.md \"Secrets\")."
+  type        = map(string)
+  default     = {}
+}
+
+variable "operator_emails" {
+  description = "Operators (OPERATOR_ALLOW_LIST, and run.invoker on replay)."
+  type        = list(string)
+}
+
+variable "edge_domains" {
+  description = "Domain of each internet-facing service behind the load balancer and Cloud Armor, keyed by app name; empty for none."
+  type        = map(string)
+  default     = {}
+}
+
+variable "alert_notification_channels" {
+  description = "Notification channel ids the bus alerts notify (gcloud beta monitoring channels list)."
+  type        = list(string)
+  default     = []
+}
+
+variable "ci_deployer" {
+  description = "CI deployer through Workload Identity Federation ({ github_repository, allowed_refs, state_bucket }); null for none."
+  type = object({
+    github_repository = string
+    allowed_refs      = optional(list(string), ["refs/heads/main"])
+    state_bucket      = optional(string)
+  })
+  default = null
 }
 
 # The four below come from bus.auto.tfvars.json, generated from the event catalog by

@@ -27,3 +27,17 @@ output "service_account_email" {
   description = "Runtime service account of the service."
   value       = google_service_account.runtime.email
 }
+
+output "service_account_member" {
+  description = "IAM member of the runtime service account (serviceAccount:<email>)."
+  value       = google_service_account.runtime.member
+}
+
+output "publish_topics" {
+  description = "Topics the runtime account may publish to."
+  value       = sort([for grant in google_pubsub_topic_iam_member.publisher : grant.topic])
+}
+output "service_account_id" {
+  description = "Fully qualified id of the runtime service account (projects/<project>/serviceAccounts/<email>)."
+  value       = google_service_account.runtime.name
+}

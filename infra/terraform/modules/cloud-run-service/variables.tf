@@ -13,9 +13,37 @@ variable "name" {
   type        = string
 }
 
-variable "image" {
-  description = "Full container image reference, e.g. europe-west1-docker.pkg.dev/<project>/gpuaas/<app>:<tag>."
+variable "project_number" {
+  description = "Number of the project, for the deterministic service URL https://<name>-<project_number>.<region>.run.app."
   type        = string
+}
+
+variable "image" {
+  description = "Container image by digest, <region>-docker.pkg.dev/<project>/gpuaas/<app>@sha256:<digest>: a re-pushed tag cannot change what runs."
+  type        = string
+
+  validation {
+    condition     = can(regex("@sha256:[0-9a-f]{64}$", var.image))
+    error_message = "image must be referenced by digest (<repository>/<app>@sha256:<64 hex digits>), not by tag."
+  }
+}
+
+variable "firestore_database" {
+  description = "Firestore database the runtime account may read and write (roles/datastore.user on it alone)."
+  type        = string
+  default     = "(default)"
+}
+
+variable "publish_topics" {
+  description = "Topic ids or names the runtime account may publish to (roles/pubsub.publisher on each); the platform passes the catalog's."
+  type        = list(string)
+  default     = []
+}
+
+variable "operator_allow_list" {
+  description = "Operator emails: sets OPERATOR_ALLOW_LIST and OPERATOR_AUDIENCE (this service's URL) for the operator routes; null for a service without them."
+  type        = list(string)
+  default     = null
 }
 
 variable "service_account_id" {
@@ -36,12 +64,17 @@ variable "env" {
 }
 
 variable "secret_env" {
-  description = "Environment variables read from Secret Manager: name => { secret, version }. The runtime account is granted secretAccessor on each secret."
+  description = "Environment variables read from Secret Manager: name => { secret, version }, the version a pinned number (never latest). The runtime account is granted secretAccessor on each secret."
   type = map(object({
     secret  = string
-    version = optional(string, "latest")
+    version = string
   }))
   default = {}
+
+  validation {
+    condition     = alltrue([for e in values(var.secret_env) : can(regex("^[1-9][0-9]*$", e.version))])
+    error_message = "Each secret version must be a pinned version number, not latest: a new version must not reach a running service unannounced."
+  }
 }
 
 variable "push_auth" {
@@ -117,9 +150,14 @@ variable "allow_unauthenticated" {
 }
 
 variable "project_roles" {
-  description = "Project roles of the runtime service account (defaults: publish events, use Firestore, write logs and traces)."
+  description = "Project roles of the runtime service account: write logs and traces. Publishing (publish_topics) and Firestore (firestore_database) are granted on those resources alone."
   type        = list(string)
-  default     = ["roles/pubsub.publisher", "roles/datastore.user", "roles/logging.logWriter", "roles/cloudtrace.agent"]
+  default     = ["roles/logging.logWriter", "roles/cloudtrace.agent"]
+
+  validation {
+    condition     = length([for role in var.project_roles : role if can(regex("^roles/(pubsub|datastore|firestore|secretmanager)\\.", role))]) == 0
+    error_message = "project_roles may not hold Pub/Sub, Firestore or Secret Manager roles: those are granted per topic, database and secret."
+  }
 }
 
 variable "deletion_protection" {

@@ -1,10 +1,6 @@
-data "google_project" "this" {
-  project_id = var.project_id
-}
-
 locals {
   # Pub/Sub's service agent forwards dead letters, so it needs publish and subscribe rights.
-  pubsub_service_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  pubsub_service_agent = "serviceAccount:${var.pubsub_service_agent_email}"
 
   topics                = { for t in var.topics : t.name => t }
   dead_letter_topics    = { for t in var.dead_letter_topics : t.name => t }

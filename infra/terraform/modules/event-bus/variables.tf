@@ -91,6 +91,16 @@ variable "cloud_run_services" {
   }))
 }
 
+variable "pubsub_service_agent_email" {
+  description = "The project's Pub/Sub service agent, service-<project number>@gcp-sa-pubsub.iam.gserviceaccount.com; pass google_project_service_identity's email so it exists before the grants naming it."
+  type        = string
+
+  validation {
+    condition     = can(regex("^service-[0-9]+@gcp-sa-pubsub\\.iam\\.gserviceaccount\\.com$", var.pubsub_service_agent_email))
+    error_message = "pubsub_service_agent_email must be service-<project number>@gcp-sa-pubsub.iam.gserviceaccount.com."
+  }
+}
+
 variable "push_service_account_email" {
   description = "Service account whose OIDC token Pub/Sub attaches to every push; it is granted roles/run.invoker on the target services."
   type        = string

@@ -9,8 +9,23 @@ resource "google_firestore_database" "this" {
   deletion_policy = "ABANDON"
 }
 
+locals {
+  ttl_collections = toset(concat(var.ttl_collections, var.extra_ttl_collections))
+}
+
+# Daily backups, kept retention days; PITR covers the last 7 days at minute precision.
+resource "google_firestore_backup_schedule" "daily" {
+  count = var.daily_backup_retention_days > 0 ? 1 : 0
+
+  project   = var.project_id
+  database  = google_firestore_database.this.name
+  retention = "${var.daily_backup_retention_days * 86400}s"
+
+  daily_recurrence {}
+}
+
 resource "google_firestore_field" "ttl" {
-  for_each = toset(var.ttl_collections)
+  for_each = local.ttl_collections
 
   project    = var.project_id
   database   = google_firestore_database.this.name

@@ -15,9 +15,26 @@ variable "database_name" {
 }
 
 variable "ttl_collections" {
-  description = "Collection groups whose documents Firestore deletes once `expire_at` has passed (dedupe records, outbox)."
+  description = "Collection groups the runtime expires through `expire_at`: dedupe records and outbox (packages/eventing), Idempotency-Key answers (packages/http-api)."
   type        = list(string)
-  default     = ["idempotency_records", "outbox"]
+  default     = ["idempotency_records", "outbox", "idempotency_keys"]
+}
+
+variable "extra_ttl_collections" {
+  description = "More collection groups with an `expire_at` TTL policy (an app's own expiring documents)."
+  type        = list(string)
+  default     = []
+}
+
+variable "daily_backup_retention_days" {
+  description = "Keeps a daily backup this many days (1-98, Firestore's 14 weeks); 0 takes no backups."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.daily_backup_retention_days == 0 || (var.daily_backup_retention_days >= 1 && var.daily_backup_retention_days <= 98)
+    error_message = "daily_backup_retention_days must be 0 (no backups) or from 1 to 98 (14 weeks)."
+  }
 }
 
 variable "ttl_field" {

@@ -15,6 +15,7 @@ export {
 } from './queries';
 export type {
   DeployEnvironment,
+  EdgeLimits,
   RetentionDays,
   SecretEnv,
   ServiceDefinition,
@@ -22,4 +23,4 @@ export type {
   ServiceSizing,
   TaskDefinition,
 } from './table';
-export { RETENTION_DAYS, SERVICES } from './table';
+export { RETENTION_DAYS, SERVICES, TASK_DEFAULTS } from './table';

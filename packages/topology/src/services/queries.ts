@@ -1,5 +1,11 @@
 import type { ConsumerName } from '@gpuaas/contracts';
-import { SERVICES, type ServiceDefinition, type ServiceName } from './table';
+import {
+  SERVICES,
+  type ServiceDefinition,
+  type ServiceName,
+  TASK_DEFAULTS,
+  type TaskDefinition,
+} from './table';
 
 /** The table widened to its row type, for lookups of optional fields. */
 const ROWS: Readonly<Record<ServiceName, ServiceDefinition>> = SERVICES;
@@ -15,6 +21,10 @@ export interface ScheduledTask {
   path: string;
   schedule: string;
   description: string;
+  attemptDeadlineSeconds: number;
+  retryCount: number;
+  minBackoffSeconds: number;
+  maxBackoffSeconds: number;
 }
 
 /** Route of a scheduler task on its service. */
@@ -60,13 +70,18 @@ export function archiveService(): ServiceName {
   return found[0];
 }
 
-/** The scheduler tasks of a service, with their routes. */
+/** The scheduler tasks of a service, with their routes and retry settings (TASK_DEFAULTS unless set). */
 export function tasksOf(service: ServiceName): ScheduledTask[] {
-  return lookup(service).tasks.map(({ name, schedule, description }) => ({
-    name,
-    path: taskPath(name),
-    schedule,
-    description,
+  const tasks: readonly TaskDefinition[] = lookup(service).tasks;
+  return tasks.map((task) => ({
+    name: task.name,
+    path: taskPath(task.name),
+    schedule: task.schedule,
+    description: task.description,
+    attemptDeadlineSeconds: task.attemptDeadlineSeconds ?? TASK_DEFAULTS.attemptDeadlineSeconds,
+    retryCount: task.retryCount ?? TASK_DEFAULTS.retryCount,
+    minBackoffSeconds: task.minBackoffSeconds ?? TASK_DEFAULTS.minBackoffSeconds,
+    maxBackoffSeconds: task.maxBackoffSeconds ?? TASK_DEFAULTS.maxBackoffSeconds,
   }));
 }
 

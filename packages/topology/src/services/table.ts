@@ -1,4 +1,4 @@
-import type { ConsumerName } from '@gpuaas/contracts';
+import type { ConsumerName, ProducerName } from '@gpuaas/contracts';
 
 /** Environments that run on Cloud Run (local runs on the emulators only). */
 export type DeployEnvironment = 'dev' | 'prod';
@@ -20,12 +20,29 @@ export interface TaskDefinition {
   /** Five-field cron, evaluated in UTC. */
   readonly schedule: string;
   readonly description: string;
+  /** Cloud Scheduler's attempt deadline: how long one call may run (15 s up to the request timeout). */
+  readonly attemptDeadlineSeconds?: number;
+  /** Retries of a failed call before the job waits for its next tick (0-5). */
+  readonly retryCount?: number;
+  readonly minBackoffSeconds?: number;
+  readonly maxBackoffSeconds?: number;
 }
 
-/** Secret Manager secret behind an environment variable (created by hand, see infra/README.md). */
+/**
+ * A Secret Manager secret behind an environment variable. Terraform declares the secret and binds
+ * its accessor to this service only; the value is a version added by hand, pinned per environment
+ * (`secret_versions`, infra/README.md "Secrets"), never `latest`.
+ */
 export interface SecretEnv {
   readonly secret: string;
-  readonly version?: string;
+}
+
+/** Internet-facing service: served through the load balancer with a Cloud Armor policy. */
+export interface EdgeLimits {
+  /** Requests one client IP may make per minute before it gets 429s. */
+  readonly requestsPerMinutePerIp: number;
+  /** Largest request body (Content-Length) let through to the service. */
+  readonly maxRequestBodyBytes: number;
 }
 
 /** One Cloud Run service (an app under apps/). */
@@ -44,6 +61,17 @@ export interface ServiceDefinition {
   readonly sizing: { readonly [E in DeployEnvironment]: ServiceSizing };
   readonly env?: Readonly<Record<string, string>>;
   readonly secretEnv?: Readonly<Record<string, SecretEnv>>;
+  /**
+   * Catalog producers this service publishes as: the events the catalog gives them are the topics
+   * it may publish to (besides the dead-letter topics of the consumers it hosts).
+   */
+  readonly producers: readonly ProducerName[];
+  /** Republishes archived dead letters to their original topics, whichever they are (replay). */
+  readonly republishesAnyEvent?: boolean;
+  /** Serves operator routes: gets `OPERATOR_ALLOW_LIST` and `OPERATOR_AUDIENCE` from the platform. */
+  readonly operatorApi?: boolean;
+  /** Rate and size limits at the load balancer, for services the internet calls. */
+  readonly edge?: EdgeLimits;
 }
 
 const EVERY_MINUTE = '* * * * *';
@@ -54,6 +82,20 @@ const OUTBOX_SWEEP = {
   schedule: EVERY_MINUTE,
   description: 'Re-publishes events stranded in the Firestore outbox (packages/eventing).',
 } as const satisfies TaskDefinition;
+
+/** What a scheduler task gets unless it says otherwise: ticks are idempotent and come again soon. */
+export const TASK_DEFAULTS = {
+  attemptDeadlineSeconds: 60,
+  retryCount: 1,
+  minBackoffSeconds: 5,
+  maxBackoffSeconds: 30,
+} as const satisfies Required<Omit<TaskDefinition, 'name' | 'schedule' | 'description'>>;
+
+/** A user API: API keys are checked by the app; the edge caps abuse per client IP. */
+const USER_API_EDGE = {
+  requestsPerMinutePerIp: 600,
+  maxRequestBodyBytes: 64 * 1024,
+} as const satisfies EdgeLimits;
 
 const STANDARD_SIZING = {
   dev: { minInstances: 0, maxInstances: 3, cpu: '1', memory: '512Mi' },
@@ -74,6 +116,9 @@ export const SERVICES = {
     tasks: [OUTBOX_SWEEP],
     localPort: 8080,
     sizing: STANDARD_SIZING,
+    producers: ['orchestrator'],
+    operatorApi: true,
+    edge: USER_API_EDGE,
   },
   'provisioning-worker': {
     consumers: { 'provisioning-worker': '' },
@@ -91,6 +136,8 @@ export const SERVICES = {
         schedule: '*/5 * * * *',
         description:
           'Reconciles allocations with the GPU provider (timeouts, half-created instances).',
+        // A provider sweep may take minutes; it still ends before the next tick.
+        attemptDeadlineSeconds: 240,
       },
       {
         name: 'release-retries',
@@ -100,6 +147,8 @@ export const SERVICES = {
     ],
     localPort: 8081,
     sizing: STANDARD_SIZING,
+    // It meters GPU usage as the catalog's product-neutral `metered-product`.
+    producers: ['provisioning-worker', 'metered-product'],
   },
   'billing-worker': {
     consumers: { 'billing-worker': '', 'billing-read-model': '' },
@@ -116,6 +165,9 @@ export const SERVICES = {
     ],
     localPort: 8082,
     sizing: STANDARD_SIZING,
+    producers: ['billing-worker'],
+    operatorApi: true,
+    edge: USER_API_EDGE,
   },
   payments: {
     consumers: {},
@@ -126,9 +178,14 @@ export const SERVICES = {
     localPort: 8084,
     sizing: STANDARD_SIZING,
     secretEnv: {
+      // A restricted key (read Checkout Sessions only): the webhook is the way money comes in.
       STRIPE_SECRET_KEY: { secret: 'stripe-secret-key' },
       STRIPE_WEBHOOK_SECRET: { secret: 'stripe-webhook-secret' },
     },
+    producers: ['payments'],
+    operatorApi: true,
+    // Stripe retries in bursts from a few addresses; events are small JSON documents.
+    edge: { requestsPerMinutePerIp: 1200, maxRequestBodyBytes: 256 * 1024 },
   },
   'notification-relay': {
     // ops shares platform.payments.reconcile_failed with notification-relay: one route each.
@@ -145,6 +202,14 @@ export const SERVICES = {
     ],
     localPort: 8083,
     sizing: STANDARD_SIZING,
+    secretEnv: {
+      // A Slack incoming webhook URL lets anyone holding it post to the channel: a secret.
+      OPS_ALERT_WEBHOOK_URL: { secret: 'ops-alert-webhook-url' },
+    },
+    // Stores and delivers notifications; it emits no catalog event.
+    producers: [],
+    operatorApi: true,
+    edge: USER_API_EDGE,
   },
   replay: {
     consumers: {},
@@ -160,6 +225,10 @@ export const SERVICES = {
       },
     ],
     localPort: 8089,
+    producers: [],
+    // A replay republishes a dead letter to the topic it came from: any event topic.
+    republishesAnyEvent: true,
+    operatorApi: true,
     sizing: {
       // The archive page sees operators, not traffic.
       dev: { minInstances: 0, maxInstances: 2, cpu: '1', memory: '512Mi' },
