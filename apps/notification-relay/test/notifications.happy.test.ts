@@ -55,6 +55,13 @@ describe('every consumed event becomes one stored notification and one delivery'
       await expect.poll(() => pushesOf(h, type), { timeout: 20_000 }).toBe(3);
 
     await expect.poll(() => receiver.received.length, { timeout: 15_000 }).toBe(8);
+    await expect
+      .poll(
+        async () =>
+          (await h.notifications(user.userId)).filter((n) => n.status === 'delivered').length,
+        { timeout: 10_000 },
+      )
+      .toBe(8);
     await h.tick();
     expect(receiver.received).toHaveLength(8);
 
