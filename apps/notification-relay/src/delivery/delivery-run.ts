@@ -47,9 +47,14 @@ export function createDeliveryRun(ctx: DeliveryContext): DeliveryRun {
 
   const attempt = async (item: Claimable, owner: string): Promise<DeliveryOutcome | 'error'> => {
     try {
-      return item.kind === 'notification'
-        ? await deliverWebhook(ctx, item.snap.data() as NotificationDoc, owner)
-        : await deliverOpsAlert(ctx, item.snap.data() as OpsAlertDoc, owner);
+      const outcome =
+        item.kind === 'notification'
+          ? await deliverWebhook(ctx, item.snap.data() as NotificationDoc, owner)
+          : await deliverOpsAlert(ctx, item.snap.data() as OpsAlertDoc, owner);
+      // Another tick took the attempt over after this claim ran out: it may be sent twice.
+      if (outcome === 'lost')
+        log.warn({ id: item.snap.id }, 'claim ran out before the attempt settled');
+      return outcome;
     } catch (error) {
       log.warn(
         { err: describeError(error), id: item.snap.id },
