@@ -35,8 +35,8 @@ export function toNotification(n: NotificationDoc): Notification {
       error: a.error,
       url: a.url,
     })),
-    // A claimed attempt's due time is its claim's end: not a time the caller can plan on.
-    next_attempt_at: n.status === 'pending' ? isoOrNull(n.next_attempt_at) : null,
+    // While an attempt runs, its due time is its claim's end: not a time the caller can plan on.
+    next_attempt_at: n.status === 'pending' && !n.claim_owner ? isoOrNull(n.next_attempt_at) : null,
     created_at: iso(n.created_at),
     updated_at: iso(n.updated_at),
     delivered_at: isoOrNull(n.delivered_at),
