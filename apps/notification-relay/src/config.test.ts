@@ -36,7 +36,7 @@ describe('loadRelayConfig', () => {
       WEBHOOK_RETRY_JITTER: '0',
       WEBHOOK_ATTEMPT_TIMEOUT: '500ms',
       WEBHOOK_DISABLE_AFTER: '2s',
-      OPS_WEBHOOK_URL: 'http://127.0.0.1:9/ops',
+      OPS_ALERT_WEBHOOK_URL: 'http://127.0.0.1:9/ops',
     });
     expect(config.retry).toEqual({
       schedule: [0, 50, 100],
@@ -54,7 +54,7 @@ describe('loadRelayConfig', () => {
     refused({ WEBHOOK_RETRY_JITTER: '1.5' }, 'WEBHOOK_RETRY_JITTER');
     refused({ WEBHOOK_ATTEMPT_TIMEOUT: '10ms' }, 'WEBHOOK_ATTEMPT_TIMEOUT');
     refused({ WEBHOOK_ATTEMPT_TIMEOUT: '10s', DELIVERY_CLAIM: '5s' }, 'DELIVERY_CLAIM');
-    refused({ OPS_WEBHOOK_URL: 'ftp://x' }, 'OPS_WEBHOOK_URL');
+    refused({ OPS_ALERT_WEBHOOK_URL: 'ftp://x' }, 'OPS_ALERT_WEBHOOK_URL');
     refused({ DELIVER_ON_RECEIPT: 'yes' }, 'DELIVER_ON_RECEIPT');
     refused({ DELIVERY_BATCH_SIZE: '0' }, 'DELIVERY_BATCH_SIZE');
   });

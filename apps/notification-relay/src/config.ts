@@ -137,7 +137,7 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
     batchSize,
     perUserPerTick: integer(env, 'DELIVERY_PER_USER', 10, 1, batchSize),
     deliverOnReceipt: flag(env, 'DELIVER_ON_RECEIPT', true),
-    opsWebhookUrl: url(env, 'OPS_WEBHOOK_URL'),
+    opsWebhookUrl: url(env, 'OPS_ALERT_WEBHOOK_URL'),
     consoleUrl: url(env, 'CONSOLE_URL'),
     replayConsoleUrl: url(env, 'REPLAY_CONSOLE_URL'),
     notificationRetentionDays: integer(env, 'NOTIFICATION_RETENTION_DAYS', 180, 1, 3650),

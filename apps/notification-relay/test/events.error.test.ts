@@ -43,7 +43,7 @@ describe('events the relay cannot or need not notify', () => {
         { timeout: 15_000 },
       )
       .toEqual(['alloc-of-nobody']);
-    // No OPS_WEBHOOK_URL here: stored for the record, not sent.
+    // No OPS_ALERT_WEBHOOK_URL here: stored for the record, not sent.
     const [alert] = await h.opsAlerts('gpuaas.provisioning.release_failed');
     expect(alert).toMatchObject({
       status: 'disabled',

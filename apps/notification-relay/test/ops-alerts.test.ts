@@ -21,7 +21,7 @@ describe('ops alerts to a Slack-compatible incoming webhook', () => {
     ops = await WebhookReceiver.start(() => ({ status: 200, body: 'ok' }));
     h = await RelayHarness.start('relay-ops', {
       env: {
-        OPS_WEBHOOK_URL: `${ops.url}/T000/B000/secret`,
+        OPS_ALERT_WEBHOOK_URL: `${ops.url}/T000/B000/secret`,
         REPLAY_CONSOLE_URL: 'https://replay.example.com/dead-letters',
         WEBHOOK_RETRY_SCHEDULE: '0,200ms',
       },

@@ -4,10 +4,9 @@ import type { RelayDeps } from './relay-deps';
 
 /**
  * The first attempt right after the push committed, without holding the push: it runs in the
- * background, and the delivery task is the guarantee if it does not finish.
+ * background (shutdown waits for it within its grace), and the delivery task is the guarantee if
+ * it does not finish.
  */
-// runtime: a followUp cannot hand background work to the service's in-flight tracking, so
-// shutdown does not wait for this attempt; its claim runs out and the task retries it.
 export function deliverOnReceipt(
   deps: RelayDeps,
   ctx: FollowUpContext,
@@ -15,13 +14,15 @@ export function deliverOnReceipt(
 ): void {
   if (!deps.config.deliverOnReceipt) return;
   if (ids.notifications.length + ids.opsAlerts.length === 0) return;
-  deps
-    .delivery(ctx.firestore, ctx.log)
-    .deliverNow(ids)
-    .catch((error: unknown) => {
-      ctx.log.warn(
-        { err: describeError(error) },
-        'delivery on receipt failed; the task retries it',
-      );
-    });
+  ctx.waitUntil(
+    deps
+      .delivery(ctx.firestore, ctx.log)
+      .deliverNow(ids)
+      .catch((error: unknown) => {
+        ctx.log.warn(
+          { err: describeError(error) },
+          'delivery on receipt failed; the task retries it',
+        );
+      }),
+  );
 }
