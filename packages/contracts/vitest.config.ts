@@ -4,5 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Some cases push multi-megabyte strings through every check: seconds on a loaded machine.
+    testTimeout: 30_000,
   },
 });
