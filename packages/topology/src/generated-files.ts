@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readmeUrl, renderReadme } from './architecture-diagram';
 import { toServicesTfvars } from './services-tfvars';
 import {
   renderTfvars,
@@ -14,7 +15,8 @@ export const GENERATE_COMMAND = 'pnpm --filter @gpuaas/topology generate';
 /** A file derived from the catalog and the services table, committed, and checked for staleness. */
 export interface GeneratedFile {
   url: URL;
-  env: TerraformEnvironment;
+  /** The environment it belongs to; none for what serves every environment. */
+  env?: TerraformEnvironment;
   render: () => string;
 }
 
@@ -33,10 +35,15 @@ export function renderServicesTfvars(env: TerraformEnvironment): string {
 export function generatedFiles(
   envs: readonly TerraformEnvironment[] = TERRAFORM_ENVIRONMENTS,
 ): GeneratedFile[] {
-  return envs.flatMap((env) => [
+  const perEnvironment = envs.flatMap((env): GeneratedFile[] => [
     { url: tfvarsFileUrl(env), env, render: () => renderTfvars(env) },
     { url: servicesTfvarsFileUrl(env), env, render: () => renderServicesTfvars(env) },
   ]);
+  // The README's diagram of the services and the bus, with the full set only.
+  const everyEnvironment = TERRAFORM_ENVIRONMENTS.every((env) => envs.includes(env));
+  return everyEnvironment
+    ? [...perEnvironment, { url: readmeUrl, render: renderReadme }]
+    : perEnvironment;
 }
 
 function readCommitted(url: URL): string | undefined {

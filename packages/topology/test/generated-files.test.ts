@@ -14,6 +14,7 @@ describe('generated files', () => {
       'infra/terraform/environments/dev/services.auto.tfvars.json',
       'infra/terraform/environments/prod/bus.auto.tfvars.json',
       'infra/terraform/environments/prod/services.auto.tfvars.json',
+      'README.md',
     ]);
   });
 
