@@ -243,3 +243,17 @@ describe('dismissing a failure', () => {
     expect(open.items.map((f) => f.failure_id)).not.toContain(failureId);
   });
 });
+
+describe('the API document', () => {
+  it('documents the operator routes (the webhook is Stripe-signed, outside it)', async () => {
+    const res = await h.service.app.request('/openapi.json');
+    expect(res.status).toBe(200);
+    const document = (await res.json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(document.paths).sort()).toEqual([
+      BASE,
+      `${BASE}/{failure_id}`,
+      `${BASE}/{failure_id}/credit`,
+      `${BASE}/{failure_id}/dismiss`,
+    ]);
+  });
+});
