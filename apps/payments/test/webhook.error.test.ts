@@ -73,6 +73,18 @@ describe('what does not reconcile credits nothing and says why, once', () => {
     await expectNoCredit(userId);
   });
 
+  it('the same failing event delivered three times at once', async () => {
+    const userId = await newUser();
+    const event = checkoutEvent({ userId, amountTotal: 100, expectedAmountMinor: '200' });
+    const answers = await Promise.all([1, 2, 3].map(() => h.deliver(event)));
+    const outcomes = await Promise.all(
+      answers.map(async (r) => ((await r.json()) as { outcome: string }).outcome),
+    );
+    expect(outcomes.sort()).toEqual(['duplicate', 'duplicate', 'reconcile_failed']);
+    expect(await h.emitted(FAILED, `${event.id}:${event.data.object.id}`)).toHaveLength(1);
+    await expectNoCredit(userId);
+  });
+
   it('an unknown user', async () => {
     const event = checkoutEvent({ userId: 'nobody-here', amountTotal: 1000 });
     const payload = await expectFailsOnce(event, 'unknown_user');

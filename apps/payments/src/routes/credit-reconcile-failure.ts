@@ -1,6 +1,6 @@
 import { defineRoute } from '@gpuaas/http-api';
+import { creditFailure } from '../operations/credit-failure';
 import type { PaymentsContext } from '../operations/payments-context';
-import { creditFailure } from '../operations/resolve-failure';
 import { FailureIdParams, ManualCreditRequest, ReconcileFailure } from './schemas';
 import { failureView } from './views';
 

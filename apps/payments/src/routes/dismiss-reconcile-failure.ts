@@ -1,6 +1,6 @@
 import { defineRoute } from '@gpuaas/http-api';
+import { dismissFailure } from '../operations/dismiss-failure';
 import type { PaymentsContext } from '../operations/payments-context';
-import { dismissFailure } from '../operations/resolve-failure';
 import { DismissRequest, FailureIdParams, ReconcileFailure } from './schemas';
 import { failureView } from './views';
 

@@ -39,6 +39,11 @@ export const operatorRoutes = (context: PaymentsContext) => [
  */
 export function paymentsApi(options: PaymentsApiOptions): Hono {
   const app = new Hono();
+  // Whatever escapes a route is retried by its caller (Stripe too): a 503, never Hono's bare 500.
+  app.onError(function paymentsApiError(error, c) {
+    options.logger.error({ err: error, path: c.req.path }, 'payments request failed');
+    return c.json({ error: 'unavailable' }, 503);
+  });
   app.route(
     '/',
     stripeWebhookRoute({

@@ -8,6 +8,7 @@ import {
   sessionCreditTransaction,
   supersedeNotPaid,
 } from './credit-writes';
+import { failureClosed, failureNotFound } from './failure-problems';
 import type { PaymentsContext } from './payments-context';
 
 export interface ManualCreditInput {
@@ -22,10 +23,6 @@ export interface ManualCreditInput {
   fundingAccount?: 'stripe_clearing' | 'credit_grants';
 }
 
-const notFound = (id: string) => new ProblemError(404, 'not_found', `no reconcile failure ${id}`);
-const closed = (f: ReconcileFailureRecord) =>
-  new ProblemError(409, 'failure_closed', `${f.failure_id} is already ${f.status}`);
-
 /**
  * Resolves a failure by crediting its session by hand: the ledger credit (id = the session id,
  * so the session is never credited twice), the session record, the failure's resolution, the
@@ -37,7 +34,7 @@ export async function creditFailure(
 ): Promise<ReconcileFailureRecord> {
   const { store, ledger } = context;
   const known = await store.failures.get(input.failureId);
-  if (!known) throw notFound(input.failureId);
+  if (!known) throw failureNotFound(input.failureId);
   const userId = input.userId ?? known.user_id;
   if (userId === undefined) {
     throw invalidInput('body', '/user_id', 'the failure names no user: say whom to credit');
@@ -76,8 +73,8 @@ export async function creditFailure(
       const now = context.now();
       const at = Timestamp.fromDate(now);
       const failure = await store.failures.read(tx, input.failureId);
-      if (!failure) throw notFound(input.failureId);
-      if (failure.status !== 'open') throw closed(failure);
+      if (!failure) throw failureNotFound(input.failureId);
+      if (failure.status !== 'open') throw failureClosed(failure);
       const credited = await store.sessions.read(tx, credit.sessionId);
       if (credited) {
         throw new ProblemError(
@@ -163,46 +160,6 @@ export async function creditFailure(
       return { ...failure, status: 'resolved' as const, resolution };
     },
     { correlationId: credit.sessionId },
-  );
-  return result;
-}
-
-export interface DismissInput {
-  failureId: string;
-  operator: string;
-  reason: string;
-}
-
-/** Closes a failure without money moving, with the operator's reason and an audit entry. */
-export async function dismissFailure(
-  context: PaymentsContext,
-  input: DismissInput,
-): Promise<ReconcileFailureRecord> {
-  const { store } = context;
-  const { result } = await context.producer.transact(
-    async (tx) => {
-      const at = Timestamp.fromDate(context.now());
-      const failure = await store.failures.read(tx, input.failureId);
-      if (!failure) throw notFound(input.failureId);
-      if (failure.status !== 'open') throw closed(failure);
-      const resolution: FailureResolution = {
-        action: 'dismiss',
-        by: input.operator,
-        reason: input.reason,
-        resolved_at: at,
-      };
-      store.failures.close(tx, input.failureId, 'dismissed', resolution);
-      store.audit.create(tx, {
-        action: 'reconcile_failure.dismiss',
-        operator: input.operator,
-        failure_id: input.failureId,
-        payment_session_id: failure.payment_session_id,
-        reason: input.reason,
-        at,
-      });
-      return { ...failure, status: 'dismissed' as const, resolution };
-    },
-    { correlationId: input.failureId },
   );
   return result;
 }
