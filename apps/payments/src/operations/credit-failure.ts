@@ -35,6 +35,15 @@ export async function creditFailure(
   const { store, ledger } = context;
   const known = await store.failures.get(input.failureId);
   if (!known) throw failureNotFound(input.failureId);
+  // Checked again in the transaction; here so a closed failure is a 409, not a missing field.
+  if (known.status !== 'open') throw failureClosed(known);
+  if (known.livemode !== context.livemode) {
+    throw new ProblemError(
+      409,
+      'livemode_mismatch',
+      `${input.failureId} is a ${known.livemode ? 'live' : 'test'} mode payment: dismiss it`,
+    );
+  }
   const userId = input.userId ?? known.user_id;
   if (userId === undefined) {
     throw invalidInput('body', '/user_id', 'the failure names no user: say whom to credit');
@@ -46,13 +55,6 @@ export async function creditFailure(
   const currency = input.currency ?? known.currency;
   if (currency === undefined) {
     throw invalidInput('body', '/currency', 'the failure carries no currency: say which');
-  }
-  if (known.livemode !== context.livemode) {
-    throw new ProblemError(
-      409,
-      'livemode_mismatch',
-      `${input.failureId} is a ${known.livemode ? 'live' : 'test'} mode payment: dismiss it`,
-    );
   }
   if (!(await context.users.exists(userId))) {
     throw invalidInput('body', '/user_id', `no user ${userId}`);
