@@ -1,0 +1,70 @@
+import Stripe from 'stripe';
+import type { StripeEventLike } from '../domain/checkout-session';
+
+export type WebhookRejection = 'missing_signature' | 'invalid_signature' | 'malformed_event';
+
+/** A webhook request refused before anything is read or written: answered 400. */
+export class WebhookRejectedError extends Error {
+  override readonly name = 'WebhookRejectedError';
+  constructor(
+    readonly reason: WebhookRejection,
+    readonly detail: string,
+  ) {
+    super(`${reason}: ${detail}`);
+  }
+}
+
+export interface SignatureVerifierOptions {
+  /** The endpoint's signing secret (`whsec_…`). */
+  secret: string;
+  /** How old a signature's timestamp may be; Stripe's default is 300 s. */
+  toleranceSeconds: number;
+}
+
+export type VerifyStripeSignature = (
+  rawBody: Buffer,
+  header: string | undefined,
+) => StripeEventLike;
+
+const isEventLike = (value: unknown): value is StripeEventLike => {
+  const event = value as Partial<StripeEventLike> | null;
+  return (
+    typeof event?.id === 'string' &&
+    typeof event.type === 'string' &&
+    typeof event.livemode === 'boolean' &&
+    typeof event.data === 'object' &&
+    event.data !== null
+  );
+};
+
+/**
+ * Verifies the `Stripe-Signature` header over the raw body with the stripe library (HMAC-SHA256
+ * of `timestamp.body`, timestamp within the tolerance), then reads the event it signs.
+ */
+export function createSignatureVerifier(options: SignatureVerifierOptions): VerifyStripeSignature {
+  return function verifyStripeSignature(rawBody, header) {
+    if (!header) throw new WebhookRejectedError('missing_signature', 'no Stripe-Signature header');
+    let event: unknown;
+    try {
+      event = Stripe.webhooks.constructEvent(
+        rawBody,
+        header,
+        options.secret,
+        options.toleranceSeconds,
+      );
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
+        throw new WebhookRejectedError('invalid_signature', error.message);
+      }
+      // Signed, but not JSON: nothing Stripe would send.
+      throw new WebhookRejectedError('malformed_event', (error as Error).message);
+    }
+    if (!isEventLike(event)) {
+      throw new WebhookRejectedError(
+        'malformed_event',
+        'not a Stripe event (id, type, livemode, data)',
+      );
+    }
+    return event;
+  };
+}
