@@ -20,6 +20,22 @@ const allocations = (firestore: Firestore) => firestore.collection(ALLOCATIONS_C
 const parsed = (docs: QueryDocumentSnapshot[]) =>
   docs.map((doc) => parseAllocation(doc) as Allocation);
 
+/** Parses a page, passing documents off the schema to `onInvalid` instead of failing the sweep. */
+function parsedOrSkipped(
+  docs: QueryDocumentSnapshot[],
+  onInvalid: (path: string, error: unknown) => void,
+): Allocation[] {
+  const found: Allocation[] = [];
+  for (const doc of docs) {
+    try {
+      found.push(parseAllocation(doc) as Allocation);
+    } catch (error) {
+      onInvalid(doc.ref.path, error);
+    }
+  }
+  return found;
+}
+
 /** A user's allocations that hold or may soon hold an instance (force release's query). */
 export async function liveAllocationsOfUser(
   firestore: Firestore,
@@ -38,6 +54,7 @@ export async function dueReleases(
   firestore: Firestore,
   now: Date,
   limit: number,
+  onInvalid: (path: string, error: unknown) => void,
 ): Promise<Allocation[]> {
   const snapshot = await allocations(firestore)
     .where('status', '==', 'releasing')
@@ -45,13 +62,18 @@ export async function dueReleases(
     .orderBy('release.next_attempt_at')
     .limit(limit)
     .get();
-  return parsed(snapshot.docs);
+  return parsedOrSkipped(snapshot.docs, onInvalid);
 }
 
-/** Every allocation in these states, page by page (meter and reconcile sweep them all). */
+/**
+ * Every allocation in these states, page by page (meter and reconcile sweep them all). A
+ * document off the schema is reported to `onInvalid` and skipped: one bad document must not
+ * stop the sweep of all the others.
+ */
 export async function* allocationsIn(
   firestore: Firestore,
   statuses: readonly AllocationStatus[],
+  onInvalid: (path: string, error: unknown) => void,
 ): AsyncGenerator<Allocation> {
   let query: Query = allocations(firestore)
     .where('status', 'in', [...statuses])
@@ -59,7 +81,7 @@ export async function* allocationsIn(
     .limit(PAGE);
   for (;;) {
     const snapshot = await query.get();
-    yield* parsed(snapshot.docs);
+    yield* parsedOrSkipped(snapshot.docs, onInvalid);
     const last = snapshot.docs.at(-1);
     if (snapshot.size < PAGE || !last) return;
     query = query.startAfter(last);

@@ -43,8 +43,13 @@ async function meterOne(runtime: ServiceRuntime, allocation: Allocation, now: Da
 export const meterTask = (worker: WorkerContext) =>
   defineTask({
     name: 'meter',
-    async run({ runtime }) {
+    async run({ runtime, log }) {
       const now = worker.now();
+      let invalid = 0;
+      const onInvalid = (path: string, error: unknown) => {
+        invalid += 1;
+        log.error({ path, err: error }, 'allocation off its schema skipped');
+      };
       let allocations = 0;
       let intervals = 0;
       const work = async (chunk: Allocation[]) => {
@@ -57,7 +62,7 @@ export const meterTask = (worker: WorkerContext) =>
         intervals += done.filter(Boolean).length;
       };
       let chunk: Allocation[] = [];
-      for await (const allocation of allocationsIn(runtime.firestore, ['active', 'releasing'])) {
+      for await (const allocation of allocationsIn(runtime.firestore, ['active', 'releasing'], onInvalid)) {
         if (allocation.metered_until === null) continue;
         chunk.push(allocation);
         if (chunk.length === CHUNK) {
@@ -66,6 +71,6 @@ export const meterTask = (worker: WorkerContext) =>
         }
       }
       await work(chunk);
-      return { allocations, intervals, through: storedInstant(now) };
+      return { allocations, intervals, invalid, through: storedInstant(now) };
     },
   });

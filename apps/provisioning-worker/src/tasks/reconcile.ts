@@ -39,9 +39,14 @@ export const reconcileTask = (worker: WorkerContext) =>
     async run({ runtime, log }) {
       const { provider, config } = worker;
       const signal = () => AbortSignal.timeout(config.providerCallTimeoutMs);
+      let invalid = 0;
+      const onInvalid = (path: string, error: unknown) => {
+        invalid += 1;
+        log.error({ path, err: error }, 'allocation off its schema skipped');
+      };
       // Allocations first: an instance recorded before the listing is in the listing.
       const allocations: Allocation[] = [];
-      for await (const a of allocationsIn(runtime.firestore, ['requested', ...HOLDS_INSTANCE])) {
+      for await (const a of allocationsIn(runtime.firestore, ['requested', ...HOLDS_INSTANCE], onInvalid)) {
         allocations.push(a);
       }
       const instances = await provider.listInstances({}, { signal: signal() });
@@ -164,6 +169,7 @@ export const reconcileTask = (worker: WorkerContext) =>
       const count = (what: Finding) => findings.filter((f) => f === what).length;
       return {
         allocations: allocations.length,
+        invalid,
         instances: instances.length,
         orphans_terminated: count('orphan_terminated'),
         activated: count('activated'),

@@ -56,8 +56,10 @@ async function retryRelease(
 export const releaseRetriesTask = (worker: WorkerContext) =>
   defineTask({
     name: 'release-retries',
-    async run({ runtime }) {
-      const due = await dueReleases(runtime.firestore, worker.now(), BATCH);
+    async run({ runtime, log }) {
+      const due = await dueReleases(runtime.firestore, worker.now(), BATCH, (path, error) =>
+        log.error({ path, err: error }, 'allocation off its schema skipped'),
+      );
       const outcomes = await mapLimit(due, worker.config.taskConcurrency, (a) =>
         retryRelease(runtime, worker, a),
       );
