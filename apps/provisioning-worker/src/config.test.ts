@@ -54,10 +54,12 @@ describe('the worker configuration', () => {
   });
 
   it('mounts exactly the tasks the services table schedules for it', () => {
-    const options = provisioningWorkerService(loadWorkerConfig({ ...base, OPERATOR_AUTH: 'off' }), {
-      balanceOf: async () => 0,
-    });
+    const options = provisioningWorkerService(loadWorkerConfig({ ...base, OPERATOR_AUTH: 'off' }));
     const mounted = ['outbox-sweep', ...(options.tasks ?? []).map((t) => t.name)].sort();
-    expect(mounted).toEqual(tasksOf('provisioning-worker').map((t) => t.name).sort());
+    expect(mounted).toEqual(
+      tasksOf('provisioning-worker')
+        .map((t) => t.name)
+        .sort(),
+    );
   });
 });

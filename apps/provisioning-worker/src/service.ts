@@ -25,8 +25,8 @@ import type { WorkerContext } from './worker-context';
 export interface WorkerDeps {
   /** The GPU provider; the simulated one from the config by default. */
   provider?: GpuProvider;
-  /** The user's balance (the ledger's `userBalance`). */
-  balanceOf: BalanceOf;
+  /** The user's balance; the ledger's `userBalance` by default. */
+  balanceOf?: BalanceOf;
   now?: () => Date;
   operators?: VerifyOperator;
   firestore?: Firestore;
@@ -34,12 +34,15 @@ export interface WorkerDeps {
 }
 
 /** The provisioning worker as the runtime runs it; index.ts and the tests start exactly this. */
-export function provisioningWorkerService(config: WorkerConfig, deps: WorkerDeps): ServiceOptions {
+export function provisioningWorkerService(
+  config: WorkerConfig,
+  deps: WorkerDeps = {},
+): ServiceOptions {
   const now = deps.now ?? (() => new Date());
   const worker: WorkerContext = {
     config,
     provider: deps.provider ?? new SimulatedProvider({ ...config.simulated, now }),
-    balanceOf: deps.balanceOf,
+    ...(deps.balanceOf ? { balanceOf: deps.balanceOf } : {}),
     now,
   };
   const operators = deps.operators ?? operatorVerifierFromEnv(config.env);

@@ -6,7 +6,7 @@ import type { GpuProvider } from './provider/gpu-provider';
 export interface WorkerContext {
   config: WorkerConfig;
   provider: GpuProvider;
-  /** The user's balance in micros (the ledger's `userBalance`). */
-  balanceOf: BalanceOf;
+  /** The user's balance in micros; the ledger's `userBalance` when absent. */
+  balanceOf?: BalanceOf;
   now: () => Date;
 }

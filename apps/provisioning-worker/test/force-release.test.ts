@@ -64,11 +64,15 @@ describe('balance depletion', () => {
     const refused = h.requested({ user_id: user });
     await h.publish('gpuaas.provisioning.requested', refused);
     const failed = await h.waitForEvent('gpuaas.provisioning.failed', refused.allocation_id);
-    expect(failed).toMatchObject({ reason_code: 'insufficient_balance', retryable: true, attempts: 0 });
+    expect(failed).toMatchObject({
+      reason_code: 'insufficient_balance',
+      retryable: true,
+      attempts: 0,
+    });
     expect(h.sim.stats().instancesMade).toBe(made);
 
     // A credit re-arms it: the next request goes through and clears the block.
-    h.balances.set(user, 10_000_000);
+    await h.credit(user, 10_000_000);
     const again = h.requested({ user_id: user });
     await h.publish('gpuaas.provisioning.requested', again);
     await h.waitForStatus(again.allocation_id, 'active');
@@ -89,7 +93,9 @@ describe('balance depletion', () => {
     await h.publish('platform.billing.balance_depleted', depletion);
     await h.publish('platform.billing.balance_depleted', {
       ...depletion,
-      depleted_at: canonicalTimestamp(new Date(Date.parse(depletion.depleted_at) - 60_000).toISOString()),
+      depleted_at: canonicalTimestamp(
+        new Date(Date.parse(depletion.depleted_at) - 60_000).toISOString(),
+      ),
     });
     await expect
       .poll(() => {

@@ -12,6 +12,7 @@ import {
   type TopicTap,
   type WireOptions,
 } from '@gpuaas/eventing/testing';
+import { createLedger } from '@gpuaas/ledger';
 import { expect } from 'vitest';
 import { loadWorkerConfig, type WorkerConfig } from '../src/config';
 import type {
@@ -90,7 +91,6 @@ export interface WorkerHarnessOptions {
 
 /** One worker on its own project: real push subscriptions, taps on what it emits, a test clock. */
 export class WorkerHarness {
-  readonly balances = new Map<string, number>();
   private constructor(
     readonly bus: TestBus,
     readonly served: ServedService,
@@ -125,22 +125,37 @@ export class WorkerHarness {
     const provider = new FaultyProvider(sim);
     const taps = {} as Record<Tapped, TopicTap>;
     for (const topic of PROVISIONING_EVENTS) taps[topic] = await bus.tap(topic);
-    const harness: { balances?: Map<string, number> } = {};
+    // Balances come from the real ledger on the same project (the default).
     const served = await bus.serve(
-      provisioningWorkerService(config, {
-        provider,
-        balanceOf: async (userId) => harness.balances?.get(userId) ?? 0,
-        now: clock.now,
-      }),
+      provisioningWorkerService(config, { provider, now: clock.now }),
       options.wire,
     );
-    const created = new WorkerHarness(bus, served, sim, provider, clock, config, taps);
-    harness.balances = created.balances;
-    return created;
+    return new WorkerHarness(bus, served, sim, provider, clock, config, taps);
   }
 
   get firestore() {
     return this.bus.firestore;
+  }
+
+  /** Credits the user's balance in the ledger, as a payment or an operator grant would. */
+  async credit(userId: string, amountMicros: number, currency = 'USD') {
+    const ledger = createLedger({ firestore: this.firestore });
+    await this.firestore.runTransaction((tx) =>
+      ledger.post(tx, {
+        transaction_id: `grant-${randomUUID()}`,
+        kind: 'manual_credit',
+        posted_at: new Date().toISOString(),
+        postings: [
+          { account: 'credit_grants', direction: 'debit', amount_micros: amountMicros, currency },
+          {
+            account: `customer_credit:${userId}`,
+            direction: 'credit',
+            amount_micros: amountMicros,
+            currency,
+          },
+        ],
+      }),
+    );
   }
 
   publish<T extends EventType>(eventType: T, payload: PayloadOf<T>) {

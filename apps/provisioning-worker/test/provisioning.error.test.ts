@@ -127,11 +127,20 @@ describe('provisioning and release failures', () => {
 
     // Not due yet: a tick now changes nothing.
     expect(await h.task('release-retries')).toMatchObject({ due: 0 });
-    for (let i = 0; i < 10 && (await h.allocation(payload.allocation_id))?.status === 'releasing'; i++) {
+    for (
+      let i = 0;
+      i < 10 && (await h.allocation(payload.allocation_id))?.status === 'releasing';
+      i++
+    ) {
       h.clock.advance(31);
       const [a, b] = await Promise.all([h.task('release-retries'), h.task('release-retries')]);
       // Two ticks at once: one makes the attempt, the other finds it claimed.
-      expect(Number(a.retrying) + Number(a.release_failed) + Number(b.retrying) + Number(b.release_failed)).toBeLessThanOrEqual(1);
+      expect(
+        Number(a.retrying) +
+          Number(a.release_failed) +
+          Number(b.retrying) +
+          Number(b.release_failed),
+      ).toBeLessThanOrEqual(1);
     }
     const parked = await h.waitForStatus(payload.allocation_id, 'release_failed');
     const event = await h.waitForEvent('gpuaas.provisioning.release_failed', payload.allocation_id);
@@ -148,7 +157,9 @@ describe('provisioning and release failures', () => {
     h.clock.advance(120);
     await h.task('meter');
     await expect
-      .poll(() => h.events('platform.billing.usage.metered', payload.allocation_id).some((i) => i.is_final))
+      .poll(() =>
+        h.events('platform.billing.usage.metered', payload.allocation_id).some((i) => i.is_final),
+      )
       .toBe(true);
     const intervals = h
       .events('platform.billing.usage.metered', payload.allocation_id)
@@ -156,7 +167,8 @@ describe('provisioning and release failures', () => {
     const last = intervals.at(-1);
     expect(last?.is_final).toBe(true);
     expect(msOf(last?.interval_end as string)).toBe(msOf(parked.release_failed_at as string));
-    const seconds = (msOf(parked.release_failed_at as string) - msOf(active.started_at as string)) / 1000;
+    const seconds =
+      (msOf(parked.release_failed_at as string) - msOf(active.started_at as string)) / 1000;
     expect(intervals.reduce((sum, i) => sum + i.quantity, 0)).toBe(seconds * 2);
 
     // The operator resolves it once the instance is confirmed gone, and not before.

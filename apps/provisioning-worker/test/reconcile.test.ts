@@ -17,7 +17,9 @@ describe('the reconciler against the provider', () => {
     const payload = h.requested();
     await h.publish('gpuaas.provisioning.requested', payload);
     // The boot latency is fixed when the instance is made.
-    await expect.poll(async () => (await h.allocation(payload.allocation_id))?.instance).toBeTruthy();
+    await expect
+      .poll(async () => (await h.allocation(payload.allocation_id))?.instance)
+      .toBeTruthy();
     return payload.allocation_id;
   }
 
@@ -41,7 +43,9 @@ describe('the reconciler against the provider', () => {
     h.sim.configure({ bootLatencyMs: [40, 120] });
     for (const id of [vanishing, slow]) {
       await expect
-        .poll(() => h.deliveries('gpuaas.provisioning.requested').processed ?? 0, { timeout: 15_000 })
+        .poll(() => h.deliveries('gpuaas.provisioning.requested').processed ?? 0, {
+          timeout: 15_000,
+        })
         .toBeGreaterThanOrEqual(id === vanishing ? 1 : 2);
     }
     const stuck = await h.allocation(vanishing);

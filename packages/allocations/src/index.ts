@@ -15,6 +15,7 @@ export type { AllocationErrorReason } from './errors';
 export { AllocationDocumentError } from './errors';
 export type { InstantInput } from './instants';
 export { addSeconds, laterOf, msOf, secondsBetween, storedInstant, wholeSecond } from './instants';
+export { ledgerBalanceOf } from './ledger-balance';
 export { allocationOfRequested, requestedPayloadOf } from './requested-payload';
 export type { TransitionResult } from './state-machine';
 export { applyTransition, applyTransitions } from './state-machine';

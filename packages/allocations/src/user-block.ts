@@ -5,6 +5,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { PROVISIONING_BLOCKS_COLLECTION } from './collections';
 import { AllocationDocumentError } from './errors';
 import { msOf, storedInstant } from './instants';
+import { ledgerBalanceOf } from './ledger-balance';
 
 /**
  * `provisioning_blocks/{user_id}`: the user's balance was depleted at `depleted_at`. New
@@ -99,7 +100,8 @@ export type GateVerdict =
 
 export interface ProvisioningGateOptions {
   firestore: Firestore;
-  balanceOf: BalanceOf;
+  /** The ledger's `userBalance` by default. */
+  balanceOf?: BalanceOf;
   now?: () => Date;
 }
 
@@ -112,7 +114,8 @@ export async function checkProvisioningGate(
   userId: string,
   { clear }: { clear: boolean },
 ): Promise<GateVerdict> {
-  const { firestore, balanceOf } = options;
+  const { firestore } = options;
+  const balanceOf = options.balanceOf ?? ledgerBalanceOf(firestore);
   const now = options.now ?? (() => new Date());
   const block = await readUserBlock(firestore, userId);
   if (!isBlocking(block)) return { open: true, cleared: false };

@@ -1,3 +1,4 @@
+import { createLedger } from '@gpuaas/ledger';
 import { firestoreClient, uniqueProjectId } from '@gpuaas/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -173,5 +174,49 @@ describe('the depletion block', () => {
       open: true,
       cleared: false,
     });
+  });
+});
+
+describe('the gate on the ledger', () => {
+  it('reads the balance from the ledger by default', async () => {
+    const user = 'user-ledger';
+    await firestore.runTransaction((tx) =>
+      recordDepletion(
+        tx,
+        firestore,
+        { user_id: user, currency: 'USD', depleted_at: at(10), balance_micros: 0 },
+        at(10),
+      ),
+    );
+    expect(await checkProvisioningGate({ firestore }, user, { clear: true })).toMatchObject({
+      open: false,
+      balance_micros: 0,
+    });
+    await firestore.runTransaction((tx) =>
+      createLedger({ firestore }).post(tx, {
+        transaction_id: 'grant-user-ledger',
+        kind: 'manual_credit',
+        posted_at: at(20),
+        postings: [
+          {
+            account: 'credit_grants',
+            direction: 'debit',
+            amount_micros: 2_000_000,
+            currency: 'USD',
+          },
+          {
+            account: `customer_credit:${user}`,
+            direction: 'credit',
+            amount_micros: 2_000_000,
+            currency: 'USD',
+          },
+        ],
+      }),
+    );
+    expect(await checkProvisioningGate({ firestore }, user, { clear: true })).toEqual({
+      open: true,
+      cleared: true,
+    });
+    expect((await readUserBlock(firestore, user))?.cleared_balance_micros).toBe(2_000_000);
   });
 });

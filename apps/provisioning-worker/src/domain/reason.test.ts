@@ -18,7 +18,11 @@ describe('failure reasons', () => {
 
   it('builds a failure whose hash matches its sanitised message', () => {
     const failure = failureOf('provider_error', 'boom\tboom', { attempts: 2, retryable: true });
-    expect(failure).toMatchObject({ reason_message: 'boom boom', attempts: 2, provider_instance_id: null });
+    expect(failure).toMatchObject({
+      reason_message: 'boom boom',
+      attempts: 2,
+      provider_instance_id: null,
+    });
     expect(failure.reason_hash).toBe(reasonHash('provider_error', 'boom boom'));
   });
 });

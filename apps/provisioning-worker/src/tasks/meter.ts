@@ -62,7 +62,11 @@ export const meterTask = (worker: WorkerContext) =>
         intervals += done.filter(Boolean).length;
       };
       let chunk: Allocation[] = [];
-      for await (const allocation of allocationsIn(runtime.firestore, ['active', 'releasing'], onInvalid)) {
+      for await (const allocation of allocationsIn(
+        runtime.firestore,
+        ['active', 'releasing'],
+        onInvalid,
+      )) {
         if (allocation.metered_until === null) continue;
         chunk.push(allocation);
         if (chunk.length === CHUNK) {

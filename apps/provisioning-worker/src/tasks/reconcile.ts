@@ -46,7 +46,11 @@ export const reconcileTask = (worker: WorkerContext) =>
       };
       // Allocations first: an instance recorded before the listing is in the listing.
       const allocations: Allocation[] = [];
-      for await (const a of allocationsIn(runtime.firestore, ['requested', ...HOLDS_INSTANCE], onInvalid)) {
+      for await (const a of allocationsIn(
+        runtime.firestore,
+        ['requested', ...HOLDS_INSTANCE],
+        onInvalid,
+      )) {
         allocations.push(a);
       }
       const instances = await provider.listInstances({}, { signal: signal() });
