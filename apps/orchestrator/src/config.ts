@@ -55,6 +55,7 @@ function json<T>(env: Env, name: string, check: TypeCheck<TSchema>, fallback: T)
   return value as T;
 }
 
+// runtime: eventing's own env readers (integer, oneOf) are not exported; every app re-reads ints.
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;

@@ -35,6 +35,7 @@ export interface WorkerConfig {
   env: Env;
 }
 
+// runtime: eventing's own env readers (integer, oneOf) are not exported; every app re-reads ints.
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;

@@ -87,7 +87,7 @@ describe('provisioning and release failures', () => {
     expect(await h.allocation(allocationId)).toBeUndefined();
   });
 
-  it('ignores a release naming another user', async () => {
+  it('ignores a release or a request naming another user', async () => {
     const payload = h.requested();
     await h.publish('gpuaas.provisioning.requested', payload);
     await h.waitForStatus(payload.allocation_id, 'active');
@@ -103,6 +103,23 @@ describe('provisioning and release failures', () => {
       .toBeGreaterThanOrEqual(1);
     expect((await h.allocation(payload.allocation_id))?.status).toBe('active');
     expect(h.sim.liveInstances().some((i) => i.allocationId === payload.allocation_id)).toBe(true);
+    // A requested naming the same allocation for someone else is the same key with another
+    // payload: dead-lettered as a conflict, nothing changes.
+    const version = (await h.allocation(payload.allocation_id))?.version;
+    const sent = await h.publish('gpuaas.provisioning.requested', {
+      ...payload,
+      user_id: 'someone-else',
+    });
+    const letter = await h.served
+      .deadLetters('provisioning-worker')
+      .waitFor(
+        (m) =>
+          m.attributes.source_message_id === sent ||
+          m.attributes.idempotency_key === payload.allocation_id,
+      );
+    expect(letter.attributes.dlq_reason).toBe('idempotency_conflict');
+    expect((await h.allocation(payload.allocation_id))?.version).toBe(version);
+    expect(h.instancesOf(payload.allocation_id)).toHaveLength(1);
   });
 
   it('parks a release whose retries run out in release_failed; metering stops at failed_at', async () => {

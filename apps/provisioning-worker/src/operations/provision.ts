@@ -54,6 +54,10 @@ export async function provision(
   const { provider, now, config } = worker;
   const id = payload.allocation_id;
   const current = await getAllocation(firestore, id);
+  if (current && current.user_id !== payload.user_id) {
+    log.warn({ allocation_id: id }, 'requested for an allocation of another user ignored');
+    return { kind: 'skipped', status: current.status };
+  }
   if (current && !PROVISIONABLE.includes(current.status)) {
     return { kind: 'skipped', status: current.status };
   }
