@@ -41,10 +41,10 @@ function figures(name: string, latencies: number[], seconds: number): Figures {
   };
 }
 
-async function lanes(count: number, work: (i: number) => Promise<void>) {
+async function lanes(count: number, work: (i: number) => Promise<void>, width = CONCURRENCY) {
   let next = 0;
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: width }, async () => {
       while (next < count) await work(next++);
     }),
   );
@@ -61,7 +61,12 @@ const env = (projectId: string, service: string) => ({
 });
 
 /** Publish → push arrival at an endpoint that only answers 204. */
-async function baseline(bus: TestBus): Promise<Figures> {
+async function baseline(
+  bus: TestBus,
+  name: string,
+  count: number,
+  width: number,
+): Promise<Figures> {
   const arrived = new Map<string, number>();
   let done: () => void = () => {};
   const all = new Promise<void>((resolve) => {
@@ -72,32 +77,39 @@ async function baseline(bus: TestBus): Promise<Figures> {
     const body = (await c.req.json()) as { message: { attributes: Record<string, string> } };
     const id = body.message.attributes.bench_id ?? '';
     if (!arrived.has(id)) arrived.set(id, performance.now());
-    if (arrived.size >= COUNT) done();
+    if (arrived.size >= count) done();
     return c.body(null, 204);
   });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((resolve) => server.once('listening', resolve));
   const port = (server.address() as { port: number }).port;
-  const [topic] = await bus.pubsub.topic('bench.noop').get({ autoCreate: true });
-  await topic.createSubscription('bench.noop.push', {
+  const topicName = `bench.noop.${width}`;
+  const [topic] = await bus.pubsub.topic(topicName).get({ autoCreate: true });
+  await topic.createSubscription(`${topicName}.push`, {
     pushConfig: { pushEndpoint: `http://127.0.0.1:${port}/noop` },
     ackDeadlineSeconds: 30,
   });
   const sent = new Map<string, number>();
   const started = performance.now();
-  await lanes(COUNT, async (i) => {
-    const id = String(i);
-    sent.set(id, performance.now());
-    await topic.publishMessage({ data: Buffer.from('{}'), attributes: { bench_id: id } });
-  });
+  await lanes(
+    count,
+    async (i) => {
+      const id = String(i);
+      sent.set(id, performance.now());
+      await topic.publishMessage({ data: Buffer.from('{}'), attributes: { bench_id: id } });
+      if (width === 1) while (!arrived.has(id)) await new Promise((r) => setTimeout(r, 1));
+    },
+    width,
+  );
   await all;
   const latencies = [...arrived].map(([id, t]) => t - (sent.get(id) ?? t));
   const seconds = (Math.max(...arrived.values()) - started) / 1000;
   server.close();
-  return figures('bare Pub/Sub push to a no-op endpoint', latencies, seconds);
+  return figures(name, latencies, seconds);
 }
 
-async function allocations(bus: TestBus): Promise<Figures> {
+/** The orchestrator and the worker on one bus; `run` measures a batch of POSTs to active. */
+async function allocationPath(bus: TestBus) {
   // Every topic of the catalog, as the derived bus has them (the worker publishes to `active`).
   await bus.createTopics(...EVENT_TYPES);
   const workerConfig = loadWorkerConfig({
@@ -115,9 +127,7 @@ async function allocations(bus: TestBus): Promise<Figures> {
   });
   const served = await bus.serve(
     orchestratorService(loadOrchestratorConfig(env(bus.projectId, 'orchestrator'))),
-    {
-      ackDeadlineSeconds: 30,
-    },
+    { ackDeadlineSeconds: 30 },
   );
   const app = served.service.app;
   const created = await app.request('/v1/admin/users', {
@@ -135,36 +145,49 @@ async function allocations(bus: TestBus): Promise<Figures> {
     if (res.status !== 202) throw new Error(`POST answered ${res.status}: ${await res.text()}`);
     return ((await res.json()) as { allocation_id: string }).allocation_id;
   };
-  for (let i = 0; i < 10; i++) await post(); // warm-up: clients, connections, JIT
-
-  // Wall clock on both sides (same machine): POST start and the worker's commit of `active`.
-  const posted = new Map<string, number>();
-  const started = Date.now();
-  await lanes(COUNT, async () => {
-    const t0 = Date.now();
-    posted.set(await post(), t0);
-  });
   const collection = bus.firestore.collection(ALLOCATIONS_COLLECTION);
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    const active = await collection.where('status', '==', 'active').count().get();
-    if (active.data().count >= COUNT + 10) break;
-    if (Date.now() > deadline) throw new Error(`only ${active.data().count} active in time`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  // Retries or dead letters here would mean the figures measure something else.
-  outcomes = worker.service.metrics.snapshot();
-  const docs = await collection.where('status', '==', 'active').get();
-  const latencies: number[] = [];
-  let last = started;
-  for (const doc of docs.docs) {
-    const t0 = posted.get(doc.id);
-    if (t0 === undefined) continue;
-    const activeAt = msOf(doc.get('updated_at') as string);
-    latencies.push(activeAt - t0);
-    last = Math.max(last, activeAt);
-  }
-  return figures('POST /v1/allocations → active through push', latencies, (last - started) / 1000);
+  let expected = 0;
+
+  const run = async (name: string, count: number, width: number): Promise<Figures> => {
+    // Wall clock on both sides (same machine): POST start and the worker's commit of `active`.
+    const posted = new Map<string, number>();
+    const started = Date.now();
+    const one = async () => {
+      const t0 = Date.now();
+      const id = await post();
+      posted.set(id, t0);
+      if (width === 1) await until(expected + posted.size);
+    };
+    await lanes(count, one, width);
+    expected += count;
+    await until(expected);
+    const docs = await collection.where('status', '==', 'active').get();
+    const latencies: number[] = [];
+    let last = started;
+    for (const doc of docs.docs) {
+      const t0 = posted.get(doc.id);
+      if (t0 === undefined) continue;
+      const activeAt = msOf(doc.get('updated_at') as string);
+      latencies.push(activeAt - t0);
+      last = Math.max(last, activeAt);
+    }
+    return figures(name, latencies, (last - started) / 1000);
+  };
+  const until = async (count: number) => {
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      const active = await collection.where('status', '==', 'active').count().get();
+      if (active.data().count >= count) return;
+      if (Date.now() > deadline) throw new Error(`only ${active.data().count} active in time`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  await run('warm-up', 10, 1);
+  return {
+    run,
+    // Retries or dead letters here would mean the figures measure something else.
+    outcomes: () => worker.service.metrics.snapshot(),
+  };
 }
 
 async function main() {
@@ -173,17 +196,30 @@ async function main() {
   process.env.FIRESTORE_EMULATOR_HOST = emulators.firestoreHost;
   const bus = await TestBus.start('bench-alloc');
   try {
-    const base = await baseline(bus);
-    const path = await allocations(bus);
-    console.log(`\nallocations, ${COUNT} at concurrency ${CONCURRENCY} on the emulators (2 cores)`);
-    for (const f of [base, path]) {
+    const baseSingle = await baseline(bus, 'one at a time: bare push to a no-op endpoint', 20, 1);
+    const base = await baseline(
+      bus,
+      `concurrency ${CONCURRENCY}: bare push to a no-op endpoint`,
+      COUNT,
+      CONCURRENCY,
+    );
+    const allocations = await allocationPath(bus);
+    const single = await allocations.run('one at a time: POST → active', 20, 1);
+    const path = await allocations.run(
+      `concurrency ${CONCURRENCY}: POST → active through push`,
+      COUNT,
+      CONCURRENCY,
+    );
+    outcomes = allocations.outcomes();
+    console.log(`\nallocations on the emulators (2 cores), ${COUNT} at concurrency ${CONCURRENCY}`);
+    for (const f of [baseSingle, single, base, path]) {
       console.log(
-        `  ${f.name.padEnd(44)} ${f.perSecond.toFixed(1).padStart(8)} /s   p50 ${f.p50.toFixed(0).padStart(5)} ms   p99 ${f.p99.toFixed(0).padStart(5)} ms   (${f.count})`,
+        `  ${f.name.padEnd(52)} ${f.perSecond.toFixed(1).padStart(8)} /s   p50 ${f.p50.toFixed(0).padStart(5)} ms   p99 ${f.p99.toFixed(0).padStart(5)} ms   (${f.count})`,
       );
     }
     console.log(`  worker deliveries: ${JSON.stringify(outcomes)}`);
     console.log(
-      `  ratio: ${(path.perSecond / base.perSecond).toFixed(3)} of the baseline's throughput, p50 ${(path.p50 / base.p50).toFixed(1)}x its latency`,
+      `  ratio: ${(path.perSecond / base.perSecond).toFixed(3)} of the baseline's throughput at concurrency ${CONCURRENCY}; one at a time, p50 ${(single.p50 / baseSingle.p50).toFixed(1)}x the bare push's`,
     );
   } finally {
     await bus.close();
