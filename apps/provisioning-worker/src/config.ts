@@ -1,0 +1,131 @@
+import { ConfigError, type EventingConfig, loadConfig } from '@gpuaas/eventing';
+import type { ReleaseSchedule } from './domain/release-schedule';
+import type { Capacity, SimulatedProviderOptions } from './provider/simulated-provider';
+
+type Env = Record<string, string | undefined>;
+
+/** GPUs the simulated provider has per GPU type and region, unless SIM_CAPACITY says otherwise. */
+export const DEFAULT_CAPACITY: Capacity = {
+  h100: { 'us-central1': 64, 'europe-west4': 32 },
+  a100: { 'us-central1': 64, 'europe-west4': 64 },
+  l4: { 'us-central1': 128, 'europe-west4': 128 },
+  t4: { 'us-central1': 256, 'europe-west4': 128 },
+};
+
+export interface WorkerConfig {
+  eventing: EventingConfig;
+  provider: 'simulated';
+  simulated: Omit<SimulatedProviderOptions, 'now'>;
+  provisioning: {
+    /** Create calls per delivery when the provider answers a retryable error. */
+    createAttempts: number;
+    /** How often the instance is polled for its health check. */
+    pollIntervalMs: number;
+  };
+  release: ReleaseSchedule;
+  reconcile: {
+    /** An unowned instance younger than this may still be recorded by its delivery: left alone. */
+    orphanGraceSeconds: number;
+  };
+  /** Time limit of one provider call made by a task. */
+  providerCallTimeoutMs: number;
+  /** Allocations a task works on at once. */
+  taskConcurrency: number;
+  /** The environment, for operator auth (`OPERATOR_AUTH`, …). */
+  env: Env;
+}
+
+// runtime: eventing's own env readers (integer, oneOf) are not exported; every app re-reads ints.
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be an integer, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function rate(env: Env, name: string): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return 0;
+  const value = Number(raw);
+  if (!/^\d*\.?\d+$/.test(raw) || value > 1) {
+    throw new ConfigError(name, `must be a number from 0 to 1, got "${raw}"`);
+  }
+  return value;
+}
+
+function range(env: Env, name: string, fallback: [number, number]): [number, number] {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const match = /^(\d+)(?:-(\d+))?$/.exec(raw);
+  const min = Number(match?.[1]);
+  const max = Number(match?.[2] ?? match?.[1]);
+  if (!match || min > max || max > 3_600_000) {
+    throw new ConfigError(name, `must be milliseconds "<min>-<max>" or "<ms>", got "${raw}"`);
+  }
+  return [min, max];
+}
+
+/** `h100@us-central1=64,a100@europe-west4=32`. */
+function capacity(env: Env, name: string): Capacity {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return DEFAULT_CAPACITY;
+  const parsed: Record<string, Record<string, number>> = {};
+  for (const entry of raw.split(',')) {
+    const match = /^\s*([a-z0-9][a-z0-9-]*)@([a-z0-9][a-z0-9-]*)=(\d+)\s*$/.exec(entry);
+    if (!match) {
+      throw new ConfigError(name, `entries are <gpu_type>@<region>=<gpus>, got "${entry}"`);
+    }
+    const [, gpuType = '', region = '', gpus = '0'] = match;
+    parsed[gpuType] = { ...parsed[gpuType], [region]: Number(gpus) };
+  }
+  return parsed;
+}
+
+/** The worker's settings: the runtime's plus the provider, release and reconcile ones. */
+export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
+  const provider = env.PROVIDER?.trim() || 'simulated';
+  if (provider !== 'simulated') {
+    throw new ConfigError('PROVIDER', `only "simulated" is built in, got "${provider}"`);
+  }
+  const retrySeconds = integer(env, 'RELEASE_RETRY_SECONDS', 30, 1, 3600);
+  const maxRetrySeconds = integer(env, 'RELEASE_RETRY_MAX_SECONDS', retrySeconds, 1, 3600);
+  if (maxRetrySeconds < retrySeconds) {
+    throw new ConfigError(
+      'RELEASE_RETRY_MAX_SECONDS',
+      `must be at least RELEASE_RETRY_SECONDS (${retrySeconds}), got ${maxRetrySeconds}`,
+    );
+  }
+  const quota = env.SIM_USER_QUOTA_GPUS?.trim();
+  return {
+    eventing: loadConfig(env),
+    provider,
+    simulated: {
+      seed: env.SIM_SEED?.trim() || 'gpuaas',
+      capacity: capacity(env, 'SIM_CAPACITY'),
+      defaultRegion: env.DEFAULT_REGION?.trim() || 'us-central1',
+      bootLatencyMs: range(env, 'SIM_BOOT_LATENCY_MS', [300, 1500]),
+      callLatencyMs: range(env, 'SIM_CALL_LATENCY_MS', [5, 40]),
+      createFailureRate: rate(env, 'SIM_CREATE_FAILURE_RATE'),
+      bootFailureRate: rate(env, 'SIM_BOOT_FAILURE_RATE'),
+      releaseFailureRate: rate(env, 'SIM_RELEASE_FAILURE_RATE'),
+      ...(quota ? { userQuotaGpus: integer(env, 'SIM_USER_QUOTA_GPUS', 0, 1, 1_000_000) } : {}),
+    },
+    provisioning: {
+      createAttempts: integer(env, 'CREATE_ATTEMPTS', 3, 1, 10),
+      pollIntervalMs: integer(env, 'PROVISION_POLL_MS', 250, 10, 60_000),
+    },
+    release: {
+      retrySeconds,
+      maxRetrySeconds,
+      deadlineSeconds: integer(env, 'RELEASE_DEADLINE_SECONDS', 900, 1, 86_400),
+    },
+    reconcile: { orphanGraceSeconds: integer(env, 'ORPHAN_GRACE_SECONDS', 120, 0, 86_400) },
+    providerCallTimeoutMs: integer(env, 'PROVIDER_CALL_TIMEOUT_MS', 20_000, 100, 300_000),
+    taskConcurrency: integer(env, 'TASK_CONCURRENCY', 8, 1, 64),
+    env,
+  };
+}
