@@ -1,4 +1,11 @@
-import { ConfigError, type EventingConfig, loadConfig } from '@gpuaas/eventing';
+import {
+  ConfigError,
+  type EventingConfig,
+  envBoolean,
+  envInteger,
+  envUrl,
+  loadConfig,
+} from '@gpuaas/eventing';
 import { DurationError, parseDuration, parseDurationList } from './domain/durations';
 import { type RetryPolicy, STANDARD_SCHEDULE_MS } from './domain/retry-schedule';
 
@@ -46,17 +53,6 @@ function duration(env: Env, name: string, fallback: number, min = 0): number {
   return ms;
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be an integer, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) {
-    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  }
-  return value;
-}
-
 function ratio(env: Env, name: string, fallback: number): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
@@ -65,24 +61,6 @@ function ratio(env: Env, name: string, fallback: number): number {
     throw new ConfigError(name, `must be a number from 0 to 1, got "${raw}"`);
   }
   return value;
-}
-
-function flag(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  if (raw !== 'true' && raw !== 'false') {
-    throw new ConfigError(name, `must be true or false, got "${raw}"`);
-  }
-  return raw === 'true';
-}
-
-function url(env: Env, name: string): string | undefined {
-  const raw = env[name]?.trim();
-  if (!raw) return undefined;
-  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) {
-    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
-  }
-  return raw;
 }
 
 function schedule(env: Env): number[] {
@@ -114,14 +92,14 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
       `must be above WEBHOOK_ATTEMPT_TIMEOUT (${attemptTimeoutMs}ms), got ${claimMs}ms`,
     );
   }
-  const allowInsecureWebhooks = flag(env, 'WEBHOOK_ALLOW_INSECURE', false);
+  const allowInsecureWebhooks = envBoolean(env, 'WEBHOOK_ALLOW_INSECURE', false);
   if (allowInsecureWebhooks && eventing.onCloudRun) {
     throw new ConfigError(
       'WEBHOOK_ALLOW_INSECURE',
       'true is for local runs only, refused on Cloud Run',
     );
   }
-  const batchSize = integer(env, 'DELIVERY_BATCH_SIZE', 100, 1, 500);
+  const batchSize = envInteger(env, 'DELIVERY_BATCH_SIZE', 100, 1, 500);
   return {
     eventing,
     retry: {
@@ -135,11 +113,11 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
     secretGraceMs: duration(env, 'WEBHOOK_SECRET_GRACE', 86_400_000),
     allowInsecureWebhooks,
     batchSize,
-    perUserPerTick: integer(env, 'DELIVERY_PER_USER', 10, 1, batchSize),
-    deliverOnReceipt: flag(env, 'DELIVER_ON_RECEIPT', true),
-    opsWebhookUrl: url(env, 'OPS_ALERT_WEBHOOK_URL'),
-    consoleUrl: url(env, 'CONSOLE_URL'),
-    replayConsoleUrl: url(env, 'REPLAY_CONSOLE_URL'),
-    notificationRetentionDays: integer(env, 'NOTIFICATION_RETENTION_DAYS', 180, 1, 3650),
+    perUserPerTick: envInteger(env, 'DELIVERY_PER_USER', 10, 1, batchSize),
+    deliverOnReceipt: envBoolean(env, 'DELIVER_ON_RECEIPT', true),
+    opsWebhookUrl: envUrl(env, 'OPS_ALERT_WEBHOOK_URL'),
+    consoleUrl: envUrl(env, 'CONSOLE_URL'),
+    replayConsoleUrl: envUrl(env, 'REPLAY_CONSOLE_URL'),
+    notificationRetentionDays: envInteger(env, 'NOTIFICATION_RETENTION_DAYS', 180, 1, 3650),
   };
 }

@@ -1,5 +1,5 @@
 import { AllocationPrice } from '@gpuaas/allocations';
-import { ConfigError, type EventingConfig, loadConfig } from '@gpuaas/eventing';
+import { ConfigError, type EventingConfig, envInteger, loadConfig } from '@gpuaas/eventing';
 import { type TSchema, Type } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import {
@@ -55,18 +55,6 @@ function json<T>(env: Env, name: string, check: TypeCheck<TSchema>, fallback: T)
   return value as T;
 }
 
-// runtime: eventing's own env readers (integer, oneOf) are not exported; every app re-reads ints.
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be an integer, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) {
-    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  }
-  return value;
-}
-
 /** The orchestrator's settings: the runtime's, the offer (GPU types, price book), the API's. */
 export function loadOrchestratorConfig(env: Env = process.env): OrchestratorConfig {
   const gpuTypes = json<GpuTypes>(env, 'GPU_TYPES', checkGpuTypes, DEFAULT_GPU_TYPES);
@@ -82,8 +70,8 @@ export function loadOrchestratorConfig(env: Env = process.env): OrchestratorConf
     eventing: loadConfig(env),
     gpuTypes,
     priceBook,
-    provisioningTimeoutSeconds: integer(env, 'PROVISIONING_TIMEOUT_SECONDS', 600, 1, 86_400),
-    bodyLimitBytes: integer(env, 'API_BODY_LIMIT_BYTES', 16 * 1024, 1024, 1024 * 1024),
+    provisioningTimeoutSeconds: envInteger(env, 'PROVISIONING_TIMEOUT_SECONDS', 600, 1, 86_400),
+    bodyLimitBytes: envInteger(env, 'API_BODY_LIMIT_BYTES', 16 * 1024, 1024, 1024 * 1024),
     env,
   };
 }

@@ -1,4 +1,10 @@
-import { ConfigError, type EventingConfig, loadConfig } from '@gpuaas/eventing';
+import {
+  ConfigError,
+  type EventingConfig,
+  envBoolean,
+  envInteger,
+  loadConfig,
+} from '@gpuaas/eventing';
 import { operatorVerifierFromEnv, type VerifyOperator } from '@gpuaas/http-api';
 
 type Env = Record<string, string | undefined>;
@@ -21,26 +27,6 @@ export interface PaymentsConfig {
   operators: VerifyOperator;
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be an integer, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) {
-    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  }
-  return value;
-}
-
-function flag(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  if (raw !== 'true' && raw !== 'false') {
-    throw new ConfigError(name, `must be true or false, got "${raw}"`);
-  }
-  return raw === 'true';
-}
-
 function webhookSecret(env: Env): string {
   const raw = env.STRIPE_WEBHOOK_SECRET?.trim();
   if (!raw) throw new ConfigError('STRIPE_WEBHOOK_SECRET', 'is required');
@@ -56,11 +42,11 @@ export function loadPaymentsConfig(env: Env = process.env): PaymentsConfig {
     eventing: loadConfig(env),
     stripe: {
       webhookSecret: webhookSecret(env),
-      livemode: flag(env, 'STRIPE_LIVEMODE', false),
-      toleranceSeconds: integer(env, 'STRIPE_WEBHOOK_TOLERANCE_SECONDS', 300, 1, 900),
+      livemode: envBoolean(env, 'STRIPE_LIVEMODE', false),
+      toleranceSeconds: envInteger(env, 'STRIPE_WEBHOOK_TOLERANCE_SECONDS', 300, 1, 900),
     },
-    webhookDeadlineMs: integer(env, 'STRIPE_WEBHOOK_DEADLINE_SECONDS', 10, 1, 60) * 1000,
-    webhookBodyLimitBytes: integer(
+    webhookDeadlineMs: envInteger(env, 'STRIPE_WEBHOOK_DEADLINE_SECONDS', 10, 1, 60) * 1000,
+    webhookBodyLimitBytes: envInteger(
       env,
       'STRIPE_WEBHOOK_BODY_LIMIT_BYTES',
       1024 * 1024,

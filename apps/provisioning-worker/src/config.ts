@@ -1,4 +1,4 @@
-import { ConfigError, type EventingConfig, loadConfig } from '@gpuaas/eventing';
+import { ConfigError, type EventingConfig, envInteger, loadConfig } from '@gpuaas/eventing';
 import type { ReleaseSchedule } from './domain/release-schedule';
 import type { Capacity, SimulatedProviderOptions } from './provider/simulated-provider';
 
@@ -33,18 +33,6 @@ export interface WorkerConfig {
   taskConcurrency: number;
   /** The environment, for operator auth (`OPERATOR_AUTH`, …). */
   env: Env;
-}
-
-// runtime: eventing's own env readers (integer, oneOf) are not exported; every app re-reads ints.
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be an integer, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) {
-    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  }
-  return value;
 }
 
 function rate(env: Env, name: string): number {
@@ -91,8 +79,8 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   if (provider !== 'simulated') {
     throw new ConfigError('PROVIDER', `only "simulated" is built in, got "${provider}"`);
   }
-  const retrySeconds = integer(env, 'RELEASE_RETRY_SECONDS', 30, 1, 3600);
-  const maxRetrySeconds = integer(env, 'RELEASE_RETRY_MAX_SECONDS', retrySeconds, 1, 3600);
+  const retrySeconds = envInteger(env, 'RELEASE_RETRY_SECONDS', 30, 1, 3600);
+  const maxRetrySeconds = envInteger(env, 'RELEASE_RETRY_MAX_SECONDS', retrySeconds, 1, 3600);
   if (maxRetrySeconds < retrySeconds) {
     throw new ConfigError(
       'RELEASE_RETRY_MAX_SECONDS',
@@ -112,20 +100,20 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
       createFailureRate: rate(env, 'SIM_CREATE_FAILURE_RATE'),
       bootFailureRate: rate(env, 'SIM_BOOT_FAILURE_RATE'),
       releaseFailureRate: rate(env, 'SIM_RELEASE_FAILURE_RATE'),
-      ...(quota ? { userQuotaGpus: integer(env, 'SIM_USER_QUOTA_GPUS', 0, 1, 1_000_000) } : {}),
+      ...(quota ? { userQuotaGpus: envInteger(env, 'SIM_USER_QUOTA_GPUS', 0, 1, 1_000_000) } : {}),
     },
     provisioning: {
-      createAttempts: integer(env, 'CREATE_ATTEMPTS', 3, 1, 10),
-      pollIntervalMs: integer(env, 'PROVISION_POLL_MS', 250, 10, 60_000),
+      createAttempts: envInteger(env, 'CREATE_ATTEMPTS', 3, 1, 10),
+      pollIntervalMs: envInteger(env, 'PROVISION_POLL_MS', 250, 10, 60_000),
     },
     release: {
       retrySeconds,
       maxRetrySeconds,
-      deadlineSeconds: integer(env, 'RELEASE_DEADLINE_SECONDS', 900, 1, 86_400),
+      deadlineSeconds: envInteger(env, 'RELEASE_DEADLINE_SECONDS', 900, 1, 86_400),
     },
-    reconcile: { orphanGraceSeconds: integer(env, 'ORPHAN_GRACE_SECONDS', 120, 0, 86_400) },
-    providerCallTimeoutMs: integer(env, 'PROVIDER_CALL_TIMEOUT_MS', 20_000, 100, 300_000),
-    taskConcurrency: integer(env, 'TASK_CONCURRENCY', 8, 1, 64),
+    reconcile: { orphanGraceSeconds: envInteger(env, 'ORPHAN_GRACE_SECONDS', 120, 0, 86_400) },
+    providerCallTimeoutMs: envInteger(env, 'PROVIDER_CALL_TIMEOUT_MS', 20_000, 100, 300_000),
+    taskConcurrency: envInteger(env, 'TASK_CONCURRENCY', 8, 1, 64),
     env,
   };
 }

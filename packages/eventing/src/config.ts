@@ -1,3 +1,4 @@
+import { type Env, envInteger, envOneOf, envRequired, envUrl } from './env-readers';
 import { ConfigError } from './errors';
 
 /** Pub/Sub messages reach 10 MB; base64 in a JSON push body makes that about 13.4 MB. */
@@ -43,48 +44,13 @@ export interface EventingConfig {
   onCloudRun: boolean;
 }
 
-type Env = Record<string, string | undefined>;
-
-function required(env: Env, name: string): string {
-  const value = env[name]?.trim();
-  if (!value) throw new ConfigError(name, 'is required');
-  return value;
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be an integer, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) {
-    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  }
-  return value;
-}
-
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
-  }
-  return raw as T;
-}
-
-function optionalUrl(env: Env, name: string): string | undefined {
-  const raw = env[name]?.trim();
-  if (!raw) return undefined;
-  if (!URL.canParse(raw)) throw new ConfigError(name, `must be a URL, got "${raw}"`);
-  return raw;
-}
-
 /** Reads and validates the runtime settings every Cloud Run app shares. */
 export function loadConfig(env: Env = process.env): EventingConfig {
   const onCloudRun = Boolean(env.K_SERVICE?.trim());
-  const service = env.K_SERVICE?.trim() || required(env, 'SERVICE_NAME');
-  const projectId = env.GOOGLE_CLOUD_PROJECT?.trim() || required(env, 'GCP_PROJECT_ID');
+  const service = env.K_SERVICE?.trim() || envRequired(env, 'SERVICE_NAME');
+  const projectId = env.GOOGLE_CLOUD_PROJECT?.trim() || envRequired(env, 'GCP_PROJECT_ID');
   // Off only by an explicit setting: the emulator sends no token, production always does.
-  const authMode = oneOf(env, 'PUSH_AUTH', ['oidc', 'off'] as const, 'oidc');
+  const authMode = envOneOf(env, 'PUSH_AUTH', ['oidc', 'off'] as const, 'oidc');
   if (authMode === 'off' && onCloudRun) {
     throw new ConfigError('PUSH_AUTH', 'off is for the local emulator only, refused on Cloud Run');
   }
@@ -93,12 +59,12 @@ export function loadConfig(env: Env = process.env): EventingConfig {
       ? { mode: 'off' }
       : {
           mode: 'oidc',
-          audience: required(env, 'PUSH_AUDIENCE'),
-          serviceAccountEmail: required(env, 'PUSH_SERVICE_ACCOUNT'),
-          certsUrl: optionalUrl(env, 'PUSH_CERTS_URL'),
+          audience: envRequired(env, 'PUSH_AUDIENCE'),
+          serviceAccountEmail: envRequired(env, 'PUSH_SERVICE_ACCOUNT'),
+          certsUrl: envUrl(env, 'PUSH_CERTS_URL'),
         };
-  const ackDeadlineSeconds = integer(env, 'ACK_DEADLINE_SECONDS', 60, 10, 600);
-  const leaseSeconds = integer(env, 'LEASE_SECONDS', Math.floor(ackDeadlineSeconds / 2), 1, 600);
+  const ackDeadlineSeconds = envInteger(env, 'ACK_DEADLINE_SECONDS', 60, 10, 600);
+  const leaseSeconds = envInteger(env, 'LEASE_SECONDS', Math.floor(ackDeadlineSeconds / 2), 1, 600);
   if (leaseSeconds >= ackDeadlineSeconds) {
     throw new ConfigError(
       'LEASE_SECONDS',
@@ -107,7 +73,7 @@ export function loadConfig(env: Env = process.env): EventingConfig {
   }
   // An answer after the ack deadline does not count: leave room for the reply itself.
   const margin = Math.max(2, Math.ceil(ackDeadlineSeconds / 10));
-  const deliveryBudgetSeconds = integer(
+  const deliveryBudgetSeconds = envInteger(
     env,
     'DELIVERY_BUDGET_SECONDS',
     ackDeadlineSeconds - margin,
@@ -120,15 +86,21 @@ export function loadConfig(env: Env = process.env): EventingConfig {
       `must be below ACK_DEADLINE_SECONDS (${ackDeadlineSeconds}), got ${deliveryBudgetSeconds}`,
     );
   }
-  const deadLetterRetentionDays = integer(
+  const deadLetterRetentionDays = envInteger(
     env,
     'DEAD_LETTER_RETENTION_DAYS',
     DEFAULT_DEAD_LETTER_RETENTION_DAYS,
     1,
     365,
   );
-  const replayWindowDays = integer(env, 'REPLAY_WINDOW_DAYS', DEFAULT_REPLAY_WINDOW_DAYS, 0, 365);
-  const idempotencyRetentionDays = integer(
+  const replayWindowDays = envInteger(
+    env,
+    'REPLAY_WINDOW_DAYS',
+    DEFAULT_REPLAY_WINDOW_DAYS,
+    0,
+    365,
+  );
+  const idempotencyRetentionDays = envInteger(
     env,
     'IDEMPOTENCY_RETENTION_DAYS',
     DEFAULT_IDEMPOTENCY_RETENTION_DAYS,
@@ -144,7 +116,7 @@ export function loadConfig(env: Env = process.env): EventingConfig {
   return {
     service,
     // 0 binds any free port (tests); Cloud Run always sets PORT.
-    port: integer(env, 'PORT', 8080, 0, 65535),
+    port: envInteger(env, 'PORT', 8080, 0, 65535),
     projectId,
     pushAuth,
     leaseSeconds,
@@ -153,23 +125,23 @@ export function loadConfig(env: Env = process.env): EventingConfig {
     idempotencyRetentionDays,
     deadLetterRetentionDays,
     replayWindowDays,
-    outboxClaimSeconds: integer(env, 'OUTBOX_CLAIM_SECONDS', 30, 1, 3600),
+    outboxClaimSeconds: envInteger(env, 'OUTBOX_CLAIM_SECONDS', 30, 1, 3600),
     // Cloud Run kills 10 s after SIGTERM: leave room to flush after the grace period.
-    shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 8, 0, 3600),
-    bodyLimitBytes: integer(
+    shutdownGraceSeconds: envInteger(env, 'SHUTDOWN_GRACE_SECONDS', 8, 0, 3600),
+    bodyLimitBytes: envInteger(
       env,
       'PUSH_BODY_LIMIT_BYTES',
       DEFAULT_PUSH_BODY_LIMIT_BYTES,
       1024,
       64 * 1024 * 1024,
     ),
-    logLevel: oneOf(
+    logLevel: envOneOf(
       env,
       'LOG_LEVEL',
       ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const,
       'info',
     ),
-    tracing: oneOf(
+    tracing: envOneOf(
       env,
       'TRACING',
       ['cloud', 'console', 'off'] as const,

@@ -9,6 +9,8 @@ export {
 } from './config';
 export type { DeliveryOutcome } from './delivery/outcome';
 export { describeError } from './describe-error';
+export type { Env } from './env-readers';
+export { envBoolean, envInteger, envOneOf, envRequired, envUrl } from './env-readers';
 export type { DeadLetterReason } from './errors';
 export {
   ConfigError,

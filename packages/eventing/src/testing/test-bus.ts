@@ -3,6 +3,7 @@ import type { PubSub } from '@google-cloud/pubsub';
 import {
   type ConsumerName,
   deadLetterTopicName,
+  EVENT_TYPES,
   type EventType,
   type PayloadOf,
   pushPath,
@@ -81,6 +82,14 @@ export class TestBus {
     await Promise.all(names.map((name) => this.pubsub.topic(name).get({ autoCreate: true })));
   }
 
+  private catalogTopics: Promise<void> | undefined;
+
+  /** Every event topic of the catalog (once per bus). */
+  createCatalogTopics(): Promise<void> {
+    this.catalogTopics ??= this.createTopics(...EVENT_TYPES);
+    return this.catalogTopics;
+  }
+
   /** Publishes a valid event as `producer` would (topic created if missing). */
   async publish<T extends EventType>(
     eventType: T,
@@ -119,6 +128,8 @@ export class TestBus {
    * starts it without subscriptions.
    */
   async serve(options: ServiceOptions, wire: WireOptions | false = {}): Promise<ServedService> {
+    // Whatever the service emits finds its topic (publishing to a missing one is NOT_FOUND).
+    await this.createCatalogTopics();
     const service = this.create(options);
     const url = `http://127.0.0.1:${await service.listen()}`;
     if (wire !== false) {
