@@ -35,12 +35,11 @@ export class AppProcess {
   start(): void {
     const { options } = this;
     const started = Date.now();
-    // Its own process group, so a stop reaches whatever the app starts too.
+    // In the platform's process group: a terminal's Ctrl-C reaches the apps too, and they drain.
     const child = spawn(process.execPath, ['--import', require.resolve('tsx'), options.entry], {
       cwd: options.cwd,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
     });
     this.child = child;
     for (const stream of [child.stdout, child.stderr]) {
@@ -66,27 +65,15 @@ export class AppProcess {
     });
   }
 
-  /** SIGTERM to the group (the app drains), SIGKILL after `graceMs`. */
+  /** SIGTERM (the app drains), SIGKILL after `graceMs`. */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
-    const pid = this.child?.pid;
-    if (pid === undefined || this.child?.exitCode !== null || this.child.signalCode !== null) {
-      return;
-    }
-    signalGroup(pid, 'SIGTERM');
-    const killer = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);
+    const { child } = this;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(killer);
-    // Whatever the app left in its group goes with it.
-    signalGroup(pid, 'SIGKILL');
-  }
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
   }
 }

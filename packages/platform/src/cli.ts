@@ -1,5 +1,6 @@
 // `pnpm dev`: the whole platform on the emulators, in the foreground until Ctrl-C.
 import { parseArgs } from 'node:util';
+import { watchAncestors } from './ancestors';
 import { banner } from './banner';
 import { type RunningPlatform, startPlatform } from './platform';
 
@@ -27,6 +28,9 @@ async function stop(code: number, why: string): Promise<void> {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => void stop(0, `received ${signal}`));
 }
+// The command that started us died without passing a signal on (a `kill` of pnpm alone):
+// stop rather than leave the apps and emulators behind.
+watchAncestors((pid) => void stop(0, `the process that started this one (pid ${pid}) is gone`));
 
 try {
   platform = await startPlatform({

@@ -41,7 +41,8 @@ describe('pnpm dev', () => {
         '--firestore-port',
         portOf(process.env.FIRESTORE_EMULATOR_HOST),
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      // Its own process group, as a terminal's foreground job: Ctrl-C signals the whole group.
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     const exited = new Promise<number | null>((resolve) => child?.once('exit', resolve));
     const collect = (chunk: Buffer) => {
@@ -80,7 +81,7 @@ describe('pnpm dev', () => {
       const pid = Number(
         new RegExp(`started ${victim.name} on \\S+ \\(pid (\\d+)\\)`).exec(output)?.[1],
       );
-      process.kill(-pid, 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
       await expect
         .poll(() => output, { timeout: 20_000 })
         .toContain(`${victim.name} exited (SIGKILL)`);
@@ -88,9 +89,21 @@ describe('pnpm dev', () => {
     }
 
     expect(child.exitCode).toBeNull();
-    child.kill('SIGINT');
+    process.kill(-(child.pid as number), 'SIGINT');
     expect(await exited).toBe(0);
     expect(output).toContain('received SIGINT');
     for (const app of apps) expect(await isUp(app.url)).toBe(false);
+    // Nothing it started is left: every app process it reported is gone.
+    const pids = [...output.matchAll(/\(pid (\d+)\)/g)].map((match) => Number(match[1]));
+    expect(pids.length).toBeGreaterThanOrEqual(apps.length);
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(pids.filter(alive)).toEqual([]);
   }, 240_000);
 });
