@@ -168,6 +168,17 @@ export class BillingHarness {
     return this.lines(userId, allocationId);
   }
 
+  /** Events this service committed to its outbox for a user: the truth of what it emitted. */
+  async emitted(eventType: EventType, userId: string): Promise<Record<string, unknown>[]> {
+    const snap = await this.firestore
+      .collection(this.service.outbox.collection)
+      .where('topic', '==', eventType)
+      .get();
+    return snap.docs
+      .map((d) => JSON.parse(Buffer.from(d.get('data') as Uint8Array).toString()).payload)
+      .filter((p: { user_id?: string }) => p.user_id === userId);
+  }
+
   /** Waits for the allocation's usage window to reach `state`. */
   async waitForWindow(allocationId: string, state: string): Promise<void> {
     await expect
