@@ -19,6 +19,7 @@ import { expect } from 'vitest';
 import { type BillingConfig, loadBillingConfig } from '../src/config';
 import type { UsageLine } from '../src/domain/usage-line';
 import { type BillingServiceDeps, billingWorkerService } from '../src/service';
+import { readBalanceState } from '../src/store/balance-states';
 import { linesOf, toUsageLine } from '../src/store/usage-lines';
 import { readWindow } from '../src/store/usage-windows';
 import { uid } from './fixtures';
@@ -115,7 +116,12 @@ export class BillingHarness {
    * A top-up the way payments posts it: `stripe_clearing` → `customer_credit:<user>` in one
    * transaction, then `balance_credited` to the read model.
    */
-  async credit(userId: string, amountMicros: number, currency = 'USD'): Promise<string> {
+  async credit(
+    userId: string,
+    amountMicros: number,
+    options: { currency?: string; announce?: boolean } = {},
+  ): Promise<string> {
+    const currency = options.currency ?? 'USD';
     const stripeEventId = `evt_${uid('t').replace(/-/g, '')}`;
     const transactionId = `ltx_${stripeEventId}`;
     const creditedAt = new Date().toISOString();
@@ -141,7 +147,8 @@ export class BillingHarness {
         ],
       }),
     );
-    await this.publish('platform.payments.balance_credited', {
+    if (options.announce === false) return stripeEventId;
+    await this.deliver('platform.payments.balance_credited', {
       stripe_event_id: stripeEventId,
       payment_session_id: `cs_${stripeEventId.slice(4)}`,
       user_id: userId,
@@ -203,10 +210,36 @@ export class BillingHarness {
   }
 
   /** Waits until `count` more deliveries of the event type than `since` were acknowledged. */
-  async waitDelivered(eventType: EventType, since: number, count: number, timeout = 30_000) {
+  async waitDelivered(
+    eventType: EventType,
+    since: number,
+    count: number,
+    timeout = 30_000,
+    consumer = 'billing-worker',
+  ) {
     await expect
-      .poll(() => this.delivered(eventType) - since, { timeout, interval: 100 })
+      .poll(() => this.delivered(eventType, consumer) - since, { timeout, interval: 100 })
       .toBeGreaterThanOrEqual(count);
+  }
+
+  /** Publishes and waits until this service acknowledged it (its follow-up included). */
+  async deliver<T extends EventType>(eventType: T, payload: PayloadOf<T>): Promise<void> {
+    const consumer =
+      eventType === 'platform.payments.balance_credited' ? 'billing-read-model' : 'billing-worker';
+    const since = this.delivered(eventType, consumer);
+    await this.publish(eventType, payload);
+    await this.waitDelivered(eventType, since, 1, 30_000, consumer);
+  }
+
+  /** The stored balance state of a user (undefined while never out of `ok`). */
+  state(userId: string, currency = 'USD') {
+    return readBalanceState(this.firestore, userId, currency);
+  }
+
+  /** `POST /tasks/evaluate-balances`, as Cloud Scheduler calls it. */
+  async tick(): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await this.service.app.request('/tasks/evaluate-balances', { method: 'POST' });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
   /** Deliveries answered 503, by reason: how often Pub/Sub had to retry. */
