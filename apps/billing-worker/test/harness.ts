@@ -15,6 +15,7 @@ import {
   type LedgerCheckReport,
   STRIPE_CLEARING_ACCOUNT,
 } from '@gpuaas/ledger';
+import { waitFor } from '@gpuaas/testkit';
 import { expect } from 'vitest';
 import { type BillingConfig, loadBillingConfig } from '../src/config';
 import type { UsageLine } from '../src/domain/usage-line';
@@ -169,9 +170,11 @@ export class BillingHarness {
 
   /** Waits until `count` lines of the allocation exist, then returns them. */
   async waitForLines(userId: string, allocationId: string, count: number, timeout = 30_000) {
-    await expect
-      .poll(async () => (await this.lines(userId, allocationId)).length, { timeout, interval: 100 })
-      .toBeGreaterThanOrEqual(count);
+    await waitFor(async () => (await this.lines(userId, allocationId)).length >= count, {
+      timeoutMs: timeout,
+      intervalMs: 100,
+      message: `${count} usage lines of ${allocationId}`,
+    });
     return this.lines(userId, allocationId);
   }
 
@@ -188,9 +191,10 @@ export class BillingHarness {
 
   /** Waits for the allocation's usage window to reach `state`. */
   async waitForWindow(allocationId: string, state: string): Promise<void> {
-    await expect
-      .poll(async () => (await readWindow(undefined, this.firestore, allocationId))?.state)
-      .toBe(state);
+    await waitFor(
+      async () => (await readWindow(undefined, this.firestore, allocationId))?.state === state,
+      { timeoutMs: 30_000, intervalMs: 100, message: `window ${allocationId} ${state}` },
+    );
   }
 
   /** The ledger check over this project: must pass after every test. */
@@ -217,9 +221,11 @@ export class BillingHarness {
     timeout = 30_000,
     consumer = 'billing-worker',
   ) {
-    await expect
-      .poll(() => this.delivered(eventType, consumer) - since, { timeout, interval: 100 })
-      .toBeGreaterThanOrEqual(count);
+    await waitFor(() => this.delivered(eventType, consumer) - since >= count, {
+      timeoutMs: timeout,
+      intervalMs: 100,
+      message: `${count} acknowledged deliveries of ${eventType}`,
+    });
   }
 
   /** Publishes and waits until this service acknowledged it (its follow-up included). */
