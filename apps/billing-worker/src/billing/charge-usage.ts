@@ -11,8 +11,8 @@ import {
 import { holdUsage } from '../domain/usage-window';
 import { holdUsageDoc, readHeld, releaseHeld } from '../store/held-usage';
 import { ledgerFor } from '../store/ledger';
-import { createLine, lineExists } from '../store/usage-lines';
-import { readWindow, writeWindow } from '../store/usage-windows';
+import { createLine } from '../store/usage-lines';
+import { readWindowAndLine, writeWindow } from '../store/usage-windows';
 import { usageChargeInput } from './usage-charge-input';
 
 export type ChargeOutcome =
@@ -39,8 +39,12 @@ export async function chargeUsage(
   usage: Usage,
   options: ChargeOptions,
 ): Promise<ChargeOutcome> {
-  const window = await readWindow(tx, firestore, usage.resource_id);
-  const rated = await lineExists(tx, firestore, usage.usage_event_id);
+  const { window, lineExists: rated } = await readWindowAndLine(
+    tx,
+    firestore,
+    usage.resource_id,
+    usage.usage_event_id,
+  );
   const held = options.fromHold ? await readHeld(tx, firestore, usage.usage_event_id) : undefined;
   const release = () => {
     if (held) releaseHeld(tx, firestore, usage.usage_event_id);

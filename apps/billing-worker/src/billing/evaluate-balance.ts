@@ -10,7 +10,11 @@ import {
   INITIAL_BALANCE_STATE,
 } from '../domain/balance-state';
 import { burnRate } from '../domain/projection';
-import { readBalanceState, writeBalanceState } from '../store/balance-states';
+import {
+  readBalanceState,
+  type StoredBalanceState,
+  writeBalanceState,
+} from '../store/balance-states';
 import { ledgerFor } from '../store/ledger';
 import { openWindows } from '../store/usage-windows';
 import type { BillingContext } from './billing-context';
@@ -26,19 +30,23 @@ export type EvaluationResult =
   | { outcome: 'unchanged'; reason: 'stale_observation' | 'no_transition' }
   | { outcome: 'transitioned'; state: BalanceStateName; emitted: string[] };
 
-/** The balance in one snapshot with its postings count, and the open windows burning it. */
+/**
+ * The balance in one snapshot with its postings count, the open windows burning it, and the
+ * stored state, read at once (one round trip's time).
+ */
 async function observe(
   firestore: Firestore,
   context: BillingContext,
   userId: string,
   currency: string,
-): Promise<BalanceObservation> {
+): Promise<{ observation: BalanceObservation; stored: StoredBalanceState | undefined }> {
   const ledger = ledgerFor(firestore, context.settings.ledgerCollectionPrefix);
-  const [totals, windows] = await Promise.all([
+  const [totals, windows, stored] = await Promise.all([
     ledger.totals(customerCreditAccount(userId), currency),
     openWindows(firestore, userId, currency),
+    readBalanceState(firestore, userId, currency),
   ]);
-  return {
+  const observation: BalanceObservation = {
     user_id: userId,
     currency,
     balance_micros: totals.balance_micros,
@@ -47,6 +55,7 @@ async function observe(
     active_allocation_ids: windows.map((w) => w.allocation_id).sort(),
     at: context.now(),
   };
+  return { observation, stored };
 }
 
 /**
@@ -66,16 +75,16 @@ export async function evaluateBalance(
   if (!context.settings.currencies.includes(key.currency)) {
     return { outcome: 'skipped', reason: 'currency_not_billed' };
   }
-  let observation: BalanceObservation;
+  let observed: Awaited<ReturnType<typeof observe>>;
   try {
-    observation = await observe(firestore, context, key.user_id, key.currency);
+    observed = await observe(firestore, context, key.user_id, key.currency);
   } catch (error) {
     if (!(error instanceof LedgerError)) throw error;
     log.warn({ err: error, user_id: key.user_id }, 'balance not evaluated: account refused');
     return { outcome: 'skipped', reason: 'account_refused' };
   }
+  const { observation, stored } = observed;
   const policy = balancePolicy(context.settings, key.currency);
-  const stored = await readBalanceState(firestore, key.user_id, key.currency);
   const first = decideBalance(stored?.state ?? INITIAL_BALANCE_STATE, observation, policy);
   if (!first.changed) return { outcome: 'unchanged', reason: first.reason };
 

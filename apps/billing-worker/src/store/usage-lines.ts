@@ -62,14 +62,6 @@ function timestampOf(text: string): Timestamp {
   return new Timestamp(Number(seconds), Number(ns - seconds * NS_PER_SECOND));
 }
 
-export async function lineExists(
-  tx: Transaction,
-  firestore: Firestore,
-  usageEventId: string,
-): Promise<boolean> {
-  return (await tx.get(lineRef(firestore, usageEventId))).exists;
-}
-
 export function createLine(tx: Transaction, firestore: Firestore, line: UsageLine): void {
   const doc: UsageLineDoc = {
     ...line,

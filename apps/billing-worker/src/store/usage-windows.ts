@@ -11,6 +11,7 @@ import type { UsageWindow } from '../domain/usage-window';
 import { documentId, USAGE_WINDOWS } from './collections';
 import { Nullable, StoredTimestamp } from './schema-parts';
 import { decodeStored } from './stored-document';
+import { lineRef } from './usage-lines';
 
 const PriceSnapshotDoc = Type.Object({
   price_id: Type.String(),
@@ -52,6 +53,21 @@ export async function readWindow(
   const ref = windowRef(firestore, allocationId);
   const doc = decodeStored(tx ? await tx.get(ref) : await ref.get(), check);
   return doc && toWindow(doc);
+}
+
+/** The window and whether the usage's line exists, in one read of the transaction. */
+export async function readWindowAndLine(
+  tx: Transaction,
+  firestore: Firestore,
+  allocationId: string,
+  usageEventId: string,
+): Promise<{ window: UsageWindow | undefined; lineExists: boolean }> {
+  const [windowSnap, lineSnap] = await tx.getAll(
+    windowRef(firestore, allocationId),
+    lineRef(firestore, usageEventId),
+  );
+  const doc = windowSnap ? decodeStored(windowSnap, check) : undefined;
+  return { window: doc && toWindow(doc), lineExists: lineSnap?.exists === true };
 }
 
 export function writeWindow(tx: Transaction, firestore: Firestore, window: UsageWindow): void {

@@ -2,15 +2,16 @@ import { defineSubscription, rejectEvent } from '@gpuaas/eventing';
 import type { BillingContext } from '../billing/billing-context';
 import { chargeUsage } from '../billing/charge-usage';
 import { evaluateBalance } from '../billing/evaluate-balance';
-import { readWindow } from '../store/usage-windows';
+import { createWindowKeys } from '../billing/window-keys';
 
 /**
  * `usage.metered`: the interval is rated against its window and charged, the line, the ledger
  * transaction and the dedupe record in one commit; before `active` it is held instead. The
  * balance is evaluated after the commit, off the delivery transaction (also on duplicates).
  */
-export const usageMetered = (context: BillingContext) =>
-  defineSubscription({
+export const usageMetered = (context: BillingContext) => {
+  const windowKey = createWindowKeys();
+  return defineSubscription({
     consumer: 'billing-worker',
     eventType: 'platform.billing.usage.metered',
     async handle(event, ctx) {
@@ -26,14 +27,10 @@ export const usageMetered = (context: BillingContext) =>
       );
     },
     async followUp(event, ctx) {
-      const window = await readWindow(undefined, ctx.firestore, event.payload.resource_id);
-      if (!window?.price) return;
-      await evaluateBalance(
-        ctx.firestore,
-        context,
-        ctx.transact,
-        { user_id: window.user_id, currency: window.price.currency },
-        ctx.log,
-      );
+      const key = await windowKey(ctx.firestore, event.payload.resource_id);
+      // Held (window not open): the opening's follow-up evaluates.
+      if (!key) return;
+      await evaluateBalance(ctx.firestore, context, ctx.transact, key, ctx.log);
     },
   });
+};
