@@ -190,7 +190,7 @@ async function main() {
       const order = round % 2 === 0 ? sides : [...sides].reverse();
       for (const side of order) {
         const rate = await run(side, round);
-        (rates[side.name] ??= []).push(rate);
+        rates[side.name] = [...(rates[side.name] ?? []), rate];
         console.log(`round ${round + 1}: ${side.name}: ${rate.toFixed(1)} events/s`);
       }
     }

@@ -5,7 +5,6 @@ import { BillingHarness, EMITTED } from './harness';
 
 // 1,000 micros a second at 3.60/h: an interval of 300 s costs 300,000.
 const STEP = 300;
-const COST = 300_000;
 
 describe('the balance state machine through real push', () => {
   let h: BillingHarness;
