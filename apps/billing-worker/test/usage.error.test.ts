@@ -1,5 +1,6 @@
 import type { Captured } from '@gpuaas/eventing/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { heldRef } from '../src/store/held-usage';
 import { active, uid, usage } from './fixtures';
 import { BillingHarness } from './harness';
 
@@ -25,6 +26,7 @@ describe('usage that can never be charged is dead-lettered with its reason', () 
   ] as const)('%s', async (reason, change) => {
     const a = active({ allocation_id: uid('alloc'), user_id: uid('user') });
     await h.publish('gpuaas.provisioning.active', a);
+    await h.waitForWindow(a.allocation_id, 'open');
     const base = usage(a, 0, 60);
     const u =
       change === 'reversed'
@@ -42,6 +44,18 @@ describe('usage that can never be charged is dead-lettered with its reason', () 
     expect(letter.attributes.dlq_detail).toContain(reason);
     expect(await h.lines(a.user_id)).toHaveLength(0);
     expect(await h.ledger.getTransaction(u.usage_event_id)).toBeUndefined();
+  });
+
+  it('usage held under another user than active names is never charged; its hold is marked', async () => {
+    const a = active({ allocation_id: uid('alloc'), user_id: uid('user') });
+    const foreign = usage({ ...a, user_id: uid('intruder') }, 0, 60);
+    await h.deliver('platform.billing.usage.metered', foreign);
+    await h.deliver('gpuaas.provisioning.active', a);
+    const hold = await heldRef(h.firestore, foreign.usage_event_id).get();
+    expect(hold.get('rejection')).toMatchObject({ reason: 'user_mismatch' });
+    expect(await h.lines(a.user_id)).toHaveLength(0);
+    expect(await h.lines(foreign.user_id)).toHaveLength(0);
+    expect(await h.ledger.getTransaction(foreign.usage_event_id)).toBeUndefined();
   });
 
   it('the same usage_event_id with another interval is a conflict, charged only as first seen', async () => {
