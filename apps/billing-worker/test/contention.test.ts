@@ -15,7 +15,7 @@ describe('50 usage events for one user pushed at once', () => {
   });
   afterAll(() => h.close());
 
-  it('ends at the exact balance: no lost update, no double charge; contention is retried', async () => {
+  it('ends at the exact balance: no lost update, no double charge; retries counted', async () => {
     const a = active({ allocation_id: uid('alloc'), user_id: uid('user') });
     // 50 minutes at 3.60/h cost exactly the credit: the balance walks ok → low → pending → 0.
     // Credited first: a window opening on an empty balance is depleted at once.
