@@ -1,0 +1,7 @@
+import type { BillingSettings } from '../config';
+
+/** What the subscriptions, the task and the routes share. */
+export interface BillingContext {
+  settings: BillingSettings;
+  now: () => Date;
+}
