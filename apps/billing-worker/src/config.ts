@@ -1,5 +1,5 @@
 import { Currency } from '@gpuaas/contracts';
-import { ConfigError, type EventingConfig, loadConfig } from '@gpuaas/eventing';
+import { ConfigError, type EventingConfig, envInteger, loadConfig } from '@gpuaas/eventing';
 import { operatorVerifierFromEnv, type VerifyOperator } from '@gpuaas/http-api';
 import { DEFAULT_COLLECTION_PREFIX } from '@gpuaas/ledger';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
@@ -42,17 +42,6 @@ export interface BillingConfigOptions {
 const isCurrency = TypeCompiler.Compile(Currency);
 const DEFAULT_THRESHOLD_MICROS = 5_000_000;
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be an integer, got "${raw}"`);
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ConfigError(name, `must be between ${min} and ${max}, got ${raw}`);
-  }
-  return value;
-}
-
 function currencies(env: Env): string[] {
   const raw = env.BILLING_CURRENCIES?.trim() || 'USD';
   const list = raw.split(',').map((c) => c.trim());
@@ -65,7 +54,7 @@ function currencies(env: Env): string[] {
 }
 
 function thresholds(env: Env, billed: readonly string[]): Record<string, number> {
-  const fallback = integer(
+  const fallback = envInteger(
     env,
     'LOW_BALANCE_THRESHOLD_MICROS',
     DEFAULT_THRESHOLD_MICROS,
@@ -136,10 +125,10 @@ export function loadBillingConfig(
       currencies: billed,
       billingIncrementSeconds: increment(env),
       thresholdMicros: thresholds(env, billed),
-      leadSeconds: integer(env, 'AUTO_RELEASE_LEAD_SECONDS', 900, 0, 7 * 86_400),
+      leadSeconds: envInteger(env, 'AUTO_RELEASE_LEAD_SECONDS', 900, 0, 7 * 86_400),
       rearmRatioBp: ratioBp(env),
-      evaluateConcurrency: integer(env, 'EVALUATE_CONCURRENCY', 8, 1, 64),
-      heldSweepAfterSeconds: integer(env, 'HELD_USAGE_SWEEP_AFTER_SECONDS', 300, 0, 86_400),
+      evaluateConcurrency: envInteger(env, 'EVALUATE_CONCURRENCY', 8, 1, 64),
+      heldSweepAfterSeconds: envInteger(env, 'HELD_USAGE_SWEEP_AFTER_SECONDS', 300, 0, 86_400),
       ledgerCollectionPrefix: prefix(env),
     },
     operators: operatorVerifierFromEnv(
