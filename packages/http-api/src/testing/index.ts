@@ -1,0 +1,2 @@
+export type { OperatorTokensOptions } from './operator-tokens';
+export { OperatorTokens } from './operator-tokens';
