@@ -1,0 +1,110 @@
+// Every app of the platform on one TestBus, wired by the bus derived from the catalog: what the
+// end-to-end and reliability suites (and the pipeline bench) run against.
+import { randomUUID } from 'node:crypto';
+import { billingWorkerService, loadBillingConfig } from '@gpuaas/billing-worker';
+import type { Service, ServiceOptions } from '@gpuaas/eventing';
+import { TestBus } from '@gpuaas/eventing/testing';
+import { createUserRegistry } from '@gpuaas/http-api';
+import { loadRelayConfig, notificationRelayService } from '@gpuaas/notification-relay';
+import { loadOrchestratorConfig, orchestratorService } from '@gpuaas/orchestrator';
+import { loadPaymentsConfig, paymentsService } from '@gpuaas/payments';
+import { LOCAL_SECRETS, localEnv } from '@gpuaas/platform';
+import { loadWorkerConfig, provisioningWorkerService } from '@gpuaas/provisioning-worker';
+import { apply, deriveBus, localSettingsAt } from '@gpuaas/topology';
+import { type ServiceName, tasksOf } from '@gpuaas/topology/services';
+import Stripe from 'stripe';
+
+type Env = Record<string, string>;
+
+/** How each app is built from its environment: exactly what its `src/index.ts` runs. */
+const APPS: Record<Exclude<ServiceName, 'replay'>, (env: Env) => ServiceOptions> = {
+  orchestrator: (env) => orchestratorService(loadOrchestratorConfig(env)),
+  'provisioning-worker': (env) => provisioningWorkerService(loadWorkerConfig(env)),
+  'billing-worker': (env) => billingWorkerService(loadBillingConfig(env)),
+  payments: (env) => paymentsService(loadPaymentsConfig(env)),
+  'notification-relay': (env) => notificationRelayService(loadRelayConfig(env)),
+};
+type AppName = keyof typeof APPS;
+
+/** Settings that keep a test's clock short: fast boots, compressed retry schedules. */
+const TEST_ENV: Partial<Record<AppName, Env>> = {
+  'provisioning-worker': { SIM_BOOT_LATENCY_MS: '50-150', SIM_CALL_LATENCY_MS: '1-5' },
+  'notification-relay': {
+    WEBHOOK_RETRY_SCHEDULE: '0ms,200ms,400ms',
+    WEBHOOK_ALLOW_INSECURE: 'true',
+  },
+};
+
+export interface PlatformUnderTest {
+  bus: TestBus;
+  urls: Record<AppName, string> & { replay: string };
+  services: Record<AppName, Service>;
+  /** A new user in the registry with an API key. */
+  user(): Promise<{ userId: string; apiKey: string }>;
+  /** What Cloud Scheduler would do: one tick of a task of an app. */
+  tick(app: AppName, task: string): Promise<unknown>;
+  /** A Stripe webhook as Stripe sends it, signed with the payments service's secret. */
+  stripeWebhook(event: object): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  /** Extra or overriding environment per app. */
+  env?: Partial<Record<AppName, Env>>;
+  /** Where the dead-letter archive pushes (the replay app, or a stand-in). */
+  replayUrl: string;
+}
+
+export async function startPlatformUnderTest(options: PlatformOptions): Promise<PlatformUnderTest> {
+  const bus = await TestBus.start('platform');
+  const urls = { replay: options.replayUrl } as PlatformUnderTest['urls'];
+  const services = {} as Record<AppName, Service>;
+  for (const name of Object.keys(APPS) as AppName[]) {
+    const env = {
+      ...(localEnv(name, {
+        project: bus.projectId,
+        port: 0,
+        pubsubHost: process.env.PUBSUB_EMULATOR_HOST ?? '',
+        firestoreHost: process.env.FIRESTORE_EMULATOR_HOST ?? '',
+      }) as Env),
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ...TEST_ENV[name],
+      ...options.env?.[name],
+    };
+    const served = await bus.serve(APPS[name](env), false);
+    urls[name] = served.url;
+    services[name] = served.service;
+  }
+  const result = await apply(bus.pubsub, deriveBus(localSettingsAt(urls)));
+  if (result.unresolved.length > 0) throw new Error('the derived bus could not be applied');
+
+  const registry = createUserRegistry(bus.firestore);
+  return {
+    bus,
+    urls,
+    services,
+    async user() {
+      const userId = `user-${randomUUID().slice(0, 8)}`;
+      const { apiKey } = await registry.createUser({ user_id: userId }, 'e2e');
+      return { userId, apiKey };
+    },
+    async tick(app, task) {
+      if (!tasksOf(app).some((t) => t.name === task)) throw new Error(`${app} has no task ${task}`);
+      const res = await fetch(`${urls[app]}/tasks/${task}`, { method: 'POST' });
+      return res.json();
+    },
+    async stripeWebhook(event) {
+      const payload = JSON.stringify(event);
+      const header = Stripe.webhooks.generateTestHeaderString({
+        payload,
+        secret: LOCAL_SECRETS.STRIPE_WEBHOOK_SECRET as string,
+      });
+      return fetch(`${urls.payments}/webhooks/stripe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': header },
+        body: payload,
+      });
+    },
+    close: () => bus.close(),
+  };
+}
