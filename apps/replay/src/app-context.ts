@@ -2,6 +2,7 @@ import type { ServiceRuntime } from '@gpuaas/eventing';
 import type { ReplayConfig } from './config';
 import { type ArchiveLetter, createArchiveStore } from './store/archive-store';
 import { createDataStore, type DataStore } from './store/data-store';
+import { createEntryQueries, type EntryQueries } from './store/entry-queries';
 
 /** What routes, the console, receivers and tasks share, built once per service runtime. */
 export interface ReplayContext {
@@ -10,6 +11,7 @@ export interface ReplayContext {
   now: () => Date;
   data: DataStore;
   archive: ArchiveLetter;
+  queries: EntryQueries;
 }
 
 export function contextFactory(
@@ -31,6 +33,7 @@ export function contextFactory(
           data,
           retention: config.eventing,
         }),
+        queries: createEntryQueries(runtime.firestore),
       };
       built.set(runtime, context);
     }
