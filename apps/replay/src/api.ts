@@ -2,10 +2,17 @@ import { createApi, type Principals, type ProblemError } from '@gpuaas/http-api'
 import { type Context, Hono } from 'hono';
 import { operatorAccess } from './access/operator-access';
 import type { ReplayContext } from './app-context';
+import { cancelReplayRoute } from './routes/cancel-replay';
 import { countDeadLettersRoute } from './routes/count-dead-letters';
+import { createReplayRoute } from './routes/create-replay';
+import { discardDeadLettersRoute } from './routes/discard-dead-letters';
 import { getDeadLetterRoute } from './routes/get-dead-letter';
 import { deadLetterDataRoute } from './routes/get-dead-letter-data';
+import { getReplayRoute } from './routes/get-replay';
+import { listAuditRoute } from './routes/list-audit';
 import { listDeadLettersRoute } from './routes/list-dead-letters';
+import { listReplaysRoute } from './routes/list-replays';
+import { repairDeadLetterRoute } from './routes/repair-dead-letter';
 
 export const problemAnswer = (c: Context, problem: ProblemError) =>
   c.body(JSON.stringify(problem.toProblem()), problem.status as 401, {
@@ -19,7 +26,19 @@ export function replayApi(ctx: ReplayContext, principals: Principals): Hono {
     title: 'Replay API',
     version: '1.0.0',
     description: 'Dead-letter archive: browse, replay, repair and discard.',
-    routes: [countDeadLettersRoute(ctx), listDeadLettersRoute(ctx), getDeadLetterRoute(ctx)],
+    routes: [
+      countDeadLettersRoute(ctx),
+      listDeadLettersRoute(ctx),
+      getDeadLetterRoute(ctx),
+      repairDeadLetterRoute(ctx),
+      discardDeadLettersRoute(ctx),
+      createReplayRoute(ctx),
+      listReplaysRoute(ctx),
+      getReplayRoute(ctx),
+      cancelReplayRoute(ctx),
+      listAuditRoute(ctx),
+    ],
+    bodyLimitBytes: 4 * 1024 * 1024,
     principals,
     logger: ctx.runtime.logger,
     idempotency: { firestore: ctx.runtime.firestore },

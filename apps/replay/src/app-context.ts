@@ -1,8 +1,12 @@
 import type { ServiceRuntime } from '@gpuaas/eventing';
 import type { ReplayConfig } from './config';
+import { createReplayRunner, type ReplayRunner } from './replays/runner';
 import { type ArchiveLetter, createArchiveStore } from './store/archive-store';
+import { type AuditStore, createAuditStore } from './store/audit-store';
 import { createDataStore, type DataStore } from './store/data-store';
 import { createEntryQueries, type EntryQueries } from './store/entry-queries';
+import { createEntryStore, type EntryStore } from './store/entry-store';
+import { createReplayStore, type ReplayStore } from './store/replay-store';
 
 /** What routes, the console, receivers and tasks share, built once per service runtime. */
 export interface ReplayContext {
@@ -12,6 +16,10 @@ export interface ReplayContext {
   data: DataStore;
   archive: ArchiveLetter;
   queries: EntryQueries;
+  entries: EntryStore;
+  replays: ReplayStore;
+  audit: AuditStore;
+  runner: ReplayRunner;
 }
 
 export function contextFactory(
@@ -22,19 +30,21 @@ export function contextFactory(
   return function replayContext(runtime) {
     let context = built.get(runtime);
     if (!context) {
-      const data = createDataStore(runtime.firestore);
-      context = {
+      const { firestore } = runtime;
+      const data = createDataStore(firestore);
+      const base: Omit<ReplayContext, 'runner'> = {
         runtime,
         config,
         now,
         data,
-        archive: createArchiveStore({
-          firestore: runtime.firestore,
-          data,
-          retention: config.eventing,
-        }),
-        queries: createEntryQueries(runtime.firestore),
+        archive: createArchiveStore({ firestore, data, retention: config.eventing }),
+        queries: createEntryQueries(firestore),
+        entries: createEntryStore(firestore),
+        replays: createReplayStore(firestore),
+        audit: createAuditStore(firestore),
       };
+      const runner = createReplayRunner(base);
+      context = { ...base, runner };
       built.set(runtime, context);
     }
     return context;

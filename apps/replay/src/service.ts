@@ -5,6 +5,7 @@ import { replayApi } from './api';
 import { contextFactory } from './app-context';
 import { deadLetterReceivers } from './archive/dead-letter-receivers';
 import type { ReplayConfig } from './config';
+import { runReplaysTask } from './tasks/run-replays';
 
 export interface ReplayDeps {
   now?: () => Date;
@@ -21,6 +22,7 @@ export function replayService(config: ReplayConfig, deps: ReplayDeps = {}): Serv
   return {
     config: config.eventing,
     basePaths: pushBasePaths('replay'),
+    tasks: [runReplaysTask(contextOf)],
     receivers: deadLetterReceivers({ archiveOf: (runtime) => contextOf(runtime).archive, now }),
     api: (runtime) =>
       replayApi(contextOf(runtime), {

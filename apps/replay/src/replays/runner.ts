@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { describeError } from '@gpuaas/eventing';
+import type { ReplayContext } from '../app-context';
+import { sentData } from '../browse/assess';
+import { replayAttributes } from '../domain/letter-attributes';
+import { batchSize, releaseAt } from '../domain/rate-limit';
+import type { DeadLetterRecord } from '../store/dead-letter-record';
+import type { Published, Unpublished } from '../store/replay-store';
+
+export type DriveOutcome = 'finished' | 'busy' | 'handed_over' | 'lost' | 'missing';
+
+const DAY_MS = 86_400_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/**
+ * Runs replays from their Firestore state, one runner per replay at a time (a lease): claim a
+ * batch of parked entries, wait for the rate, publish, record what Pub/Sub confirmed. A runner
+ * that dies leaves a lease that runs out; the next one releases its claims and goes on.
+ */
+export function createReplayRunner(ctx: Omit<ReplayContext, 'runner'>) {
+  const { runtime, config } = ctx;
+  const { replays } = ctx;
+  const leaseMs = config.replay.runnerLeaseSeconds * 1000;
+  const driving = new Set<string>();
+
+  const publish = async (replayId: string, record: DeadLetterRecord, count: number) => {
+    const revision = record.revisions.find((r) => r.revision === record.current_revision);
+    const data = await ctx.data.get(record.id, sentData(record));
+    const attributes = replayAttributes(record.attributes, {
+      target: record.source_subscription,
+      replayId,
+      count,
+      entryId: record.id,
+      ...(revision
+        ? {
+            revision: revision.revision,
+            overrides: { event_id: revision.event_id, idempotency_key: revision.idempotency_key },
+          }
+        : {}),
+    });
+    return runtime.publisher.send({ topic: record.topic as string, data, attributes });
+  };
+
+  async function drive(replayId: string, budgetMs: number): Promise<DriveOutcome> {
+    const owner = randomUUID();
+    const begun = Date.now();
+    const lease = await replays.takeLease(
+      replayId,
+      owner,
+      new Date(ctx.now().getTime() + leaseMs),
+      ctx.now(),
+    );
+    if (lease.kind !== 'taken') return lease.kind === 'finished' ? 'finished' : lease.kind;
+    await replays.releaseClaims(replayId, owner, ctx.now());
+    const startMs = Date.now();
+    let sent = 0;
+    for (;;) {
+      const replay = await replays.renew(replayId, owner, new Date(ctx.now().getTime() + leaseMs));
+      if (!replay) return 'lost';
+      if (replay.status === 'cancelling') {
+        await replays.finish(replayId, owner, 'cancelled', 'cancelled by an operator', ctx.now());
+        return 'finished';
+      }
+      const windowMs = config.eventing.replayWindowDays * DAY_MS;
+      if (ctx.now().getTime() - replay.created_at.toMillis() > windowMs) {
+        await replays.finish(
+          replayId,
+          owner,
+          'failed',
+          'replay_window_exceeded: REPLAY_WINDOW_DAYS passed',
+          ctx.now(),
+        );
+        return 'finished';
+      }
+      if (Date.now() - begun > budgetMs) {
+        await replays.release(replayId, owner);
+        return 'handed_over';
+      }
+      const rate = replay.options.rate_per_second;
+      const pending = await replays.pending(replayId, batchSize(rate));
+      if (pending.length === 0) {
+        await replays.finish(replayId, owner, 'completed', null, ctx.now());
+        return 'finished';
+      }
+      const claimed = await replays.claim(
+        replayId,
+        owner,
+        pending,
+        ctx.now(),
+        replay.options.max_replay_count,
+      );
+      if (!claimed) return 'lost';
+      if (claimed.length === 0) continue;
+      await sleep(releaseAt(startMs, sent, claimed.length, rate) - Date.now());
+      sent += claimed.length;
+      const results = await Promise.allSettled(
+        claimed.map(({ record }) => publish(replayId, record, record.replay_count + 1)),
+      );
+      const published: Published[] = [];
+      const unpublished: Unpublished[] = [];
+      results.forEach((result, i) => {
+        const entryId = claimed[i]?.record.id as string;
+        if (result.status === 'fulfilled') published.push({ entryId, messageId: result.value });
+        else unpublished.push({ entryId, error: describeError(result.reason) });
+      });
+      const kept = await replays.confirm(
+        replayId,
+        owner,
+        replay.created_by,
+        published,
+        unpublished,
+        ctx.now(),
+      );
+      if (!kept) return 'lost';
+      if (unpublished.length > 0) {
+        const first = unpublished[0];
+        await replays.finish(
+          replayId,
+          owner,
+          'failed',
+          `publish_failed: ${unpublished.length} of ${claimed.length} refused (${first?.error ?? ''}); the rest stays parked`,
+          ctx.now(),
+        );
+        return 'finished';
+      }
+    }
+  }
+
+  return {
+    drive,
+    /** Every active replay, one after the other, within the budget (the scheduler's task). */
+    async driveActive(budgetMs: number) {
+      const begun = Date.now();
+      const outcomes: Record<string, DriveOutcome> = {};
+      for (const id of await replays.active()) {
+        const left = budgetMs - (Date.now() - begun);
+        if (left <= 0) break;
+        outcomes[id] = await drive(id, left);
+      }
+      return outcomes;
+    },
+    /** Drives a replay in the background of the request that started or changed it. */
+    kick(replayId: string): void {
+      if (driving.has(replayId)) return;
+      driving.add(replayId);
+      drive(replayId, Number.POSITIVE_INFINITY)
+        .catch((error: unknown) => {
+          runtime.logger.warn(
+            { replay_id: replayId, err: describeError(error) },
+            'replay drive stopped; the run-replays task resumes it',
+          );
+        })
+        .finally(() => driving.delete(replayId));
+    },
+  };
+}
+
+export type ReplayRunner = ReturnType<typeof createReplayRunner>;

@@ -1,0 +1,391 @@
+import {
+  FieldPath,
+  FieldValue,
+  type Firestore,
+  Timestamp,
+  type Transaction,
+} from '@google-cloud/firestore';
+import { type Page, paginate } from '@gpuaas/http-api';
+import { eligibility, type SkipReason } from '../domain/entry-status';
+import { ACTIVE_REPLAY_STATUSES, isFinished, type ReplayStatus } from '../domain/replay-status';
+import { type AuditInput, auditRecord } from './audit-store';
+import { AUDIT, DEAD_LETTERS, REPLAY_ITEMS, REPLAYS } from './collections';
+import { appendCapped, type DeadLetterRecord, MAX_HISTORY } from './dead-letter-record';
+import type { ReplayItemRecord, ReplayRecord } from './replay-record';
+
+/** Items of a new replay: one per selected entry, pending or skipped with its reason. */
+export interface NewItem {
+  entryId: string;
+  skip: SkipReason | null;
+}
+
+export type LeaseResult =
+  | { kind: 'taken'; replay: ReplayRecord }
+  | { kind: 'busy' | 'finished' | 'missing' };
+
+export interface Claimed {
+  record: DeadLetterRecord;
+}
+
+export interface Published {
+  entryId: string;
+  messageId: string;
+}
+
+export interface Unpublished {
+  entryId: string;
+  error: string;
+}
+
+const WRITES_PER_BATCH = 450;
+
+/** `replays` and their items: the only state a replay runs from. */
+export function createReplayStore(firestore: Firestore) {
+  const replays = firestore.collection(REPLAYS);
+  const entries = firestore.collection(DEAD_LETTERS);
+  const items = (replayId: string) => replays.doc(replayId).collection(REPLAY_ITEMS);
+  const audit = firestore.collection(AUDIT);
+
+  const readReplay = async (tx: Transaction, id: string) => {
+    const snap = await tx.get(replays.doc(id));
+    return snap.exists ? (snap.data() as ReplayRecord) : undefined;
+  };
+
+  const ownedBy = (replay: ReplayRecord | undefined, owner: string) =>
+    replay !== undefined && replay.runner?.owner === owner;
+
+  return {
+    async get(id: string): Promise<ReplayRecord | undefined> {
+      const snap = await replays.doc(id).get();
+      return snap.exists ? (snap.data() as ReplayRecord) : undefined;
+    },
+
+    list(page: { limit?: number; cursor?: string }): Promise<Page<ReplayRecord>> {
+      return paginate(replays, {
+        orderBy: [['created_at', 'desc']],
+        limit: page.limit,
+        cursor: page.cursor,
+        map: (doc) => doc.data() as ReplayRecord,
+      });
+    },
+
+    async active(): Promise<string[]> {
+      const snap = await replays.where('status', 'in', [...ACTIVE_REPLAY_STATUSES]).get();
+      return snap.docs.map((doc) => doc.id);
+    },
+
+    /**
+     * Writes a replay: its items first, the replay document last, so a runner never sees a
+     * replay whose items are half written. A second create of one id returns the first.
+     */
+    async create(replay: ReplayRecord, newItems: readonly NewItem[], started: AuditInput) {
+      const existing = await replays.doc(replay.id).get();
+      if (existing.exists) return existing.data() as ReplayRecord;
+      // Leftovers of a create that died before its replay document.
+      const stale = await items(replay.id).get();
+      for (let i = 0; i < stale.docs.length; i += WRITES_PER_BATCH) {
+        const batch = firestore.batch();
+        for (const doc of stale.docs.slice(i, i + WRITES_PER_BATCH)) batch.delete(doc.ref);
+        await batch.commit();
+      }
+      for (let i = 0; i < newItems.length; i += WRITES_PER_BATCH) {
+        const batch = firestore.batch();
+        for (const item of newItems.slice(i, i + WRITES_PER_BATCH)) {
+          batch.set(items(replay.id).doc(item.entryId), {
+            entry_id: item.entryId,
+            state: item.skip === null ? 'pending' : 'skipped',
+            skip_reason: item.skip,
+            error: null,
+            message_id: null,
+            updated_at: replay.created_at,
+          } satisfies ReplayItemRecord);
+        }
+        await batch.commit();
+      }
+      return firestore.runTransaction(async (tx) => {
+        const current = await readReplay(tx, replay.id);
+        if (current) return current;
+        tx.set(replays.doc(replay.id), replay);
+        tx.set(audit.doc(), auditRecord(started));
+        return replay;
+      });
+    },
+
+    /** A cancel: a running replay becomes `cancelling`; its runner stops at its next batch. */
+    async cancel(id: string, cancelled: AuditInput): Promise<ReplayRecord | undefined> {
+      return firestore.runTransaction(async (tx) => {
+        const replay = await readReplay(tx, id);
+        if (!replay) return undefined;
+        if (replay.status !== 'running') return replay;
+        const next = {
+          ...replay,
+          status: 'cancelling' as const,
+          updated_at: Timestamp.fromDate(cancelled.at),
+        };
+        tx.update(replays.doc(id), { status: 'cancelling', updated_at: next.updated_at });
+        tx.set(audit.doc(), auditRecord(cancelled));
+        return next;
+      });
+    },
+
+    /** Takes the runner lease of an active replay, unless a live runner holds it. */
+    async takeLease(id: string, owner: string, until: Date, now: Date): Promise<LeaseResult> {
+      return firestore.runTransaction(async (tx) => {
+        const replay = await readReplay(tx, id);
+        if (!replay) return { kind: 'missing' };
+        if (isFinished(replay.status)) return { kind: 'finished' };
+        if (
+          replay.runner &&
+          replay.runner.owner !== owner &&
+          replay.runner.until.toMillis() > now.getTime()
+        ) {
+          return { kind: 'busy' };
+        }
+        const runner = { owner, until: Timestamp.fromDate(until) };
+        const started_at = replay.started_at ?? Timestamp.fromDate(now);
+        tx.update(replays.doc(id), { runner, started_at });
+        return { kind: 'taken', replay: { ...replay, runner, started_at } };
+      });
+    },
+
+    /** Renews the lease; undefined when another runner took it over. */
+    async renew(id: string, owner: string, until: Date): Promise<ReplayRecord | undefined> {
+      return firestore.runTransaction(async (tx) => {
+        const replay = await readReplay(tx, id);
+        if (!replay || !ownedBy(replay, owner)) return undefined;
+        const runner = { owner, until: Timestamp.fromDate(until) };
+        tx.update(replays.doc(id), { runner });
+        return { ...replay, runner };
+      });
+    },
+
+    async pending(id: string, limit: number): Promise<string[]> {
+      const snap = await items(id)
+        .where('state', '==', 'pending')
+        .orderBy(FieldPath.documentId())
+        .limit(limit)
+        .get();
+      return snap.docs.map((doc) => doc.id);
+    },
+
+    /**
+     * Entries a runner that died had claimed go back to parked and their items to pending: they
+     * may or may not have been published, and replaying one twice is a duplicate its consumer skips.
+     */
+    async releaseClaims(id: string, owner: string, now: Date): Promise<number> {
+      const claimed = await items(id).where('state', '==', 'claimed').get();
+      for (const item of claimed.docs) {
+        await firestore.runTransaction(async (tx) => {
+          const replay = await readReplay(tx, id);
+          const entryRef = entries.doc(item.id);
+          const entry = (await tx.get(entryRef)).data() as DeadLetterRecord | undefined;
+          if (!ownedBy(replay, owner)) return;
+          const at = Timestamp.fromDate(now);
+          if (entry?.status === 'replaying' && entry.replay_claim?.replay_id === id) {
+            tx.update(entryRef, {
+              status: 'parked',
+              replay_claim: null,
+              history: appendCapped(
+                entry.history,
+                { at, kind: 'released', replay_id: id },
+                MAX_HISTORY,
+              ),
+              updated_at: at,
+            });
+          }
+          tx.update(item.ref, { state: 'pending', updated_at: at });
+        });
+      }
+      return claimed.size;
+    },
+
+    /** Claims parked entries for this replay; an entry no longer eligible is skipped. */
+    async claim(
+      id: string,
+      owner: string,
+      entryIds: readonly string[],
+      now: Date,
+      maxReplayCount: number,
+    ): Promise<Claimed[] | undefined> {
+      return firestore.runTransaction(async (tx) => {
+        const replay = await readReplay(tx, id);
+        const snaps = entryIds.length
+          ? await tx.getAll(...entryIds.map((e) => entries.doc(e)))
+          : [];
+        if (!ownedBy(replay, owner)) return undefined;
+        const at = Timestamp.fromDate(now);
+        const claimed: Claimed[] = [];
+        const skips: Partial<Record<SkipReason, number>> = {};
+        snaps.forEach((snap, i) => {
+          const entryId = entryIds[i] as string;
+          const record = snap.data() as DeadLetterRecord | undefined;
+          const verdict = record
+            ? eligibility(
+                { ...record, replay_deadline: record.replay_deadline.toDate() },
+                now,
+                maxReplayCount,
+              )
+            : 'not_found';
+          const itemRef = items(id).doc(entryId);
+          if (verdict !== 'eligible' || !record) {
+            const reason = verdict === 'eligible' ? 'not_found' : verdict;
+            skips[reason] = (skips[reason] ?? 0) + 1;
+            tx.update(itemRef, { state: 'skipped', skip_reason: reason, updated_at: at });
+            return;
+          }
+          const replay_claim = { replay_id: id, at };
+          tx.update(snap.ref, { status: 'replaying', replay_claim, updated_at: at });
+          tx.update(itemRef, { state: 'claimed', updated_at: at });
+          claimed.push({ record: { ...record, status: 'replaying', replay_claim } });
+        });
+        const skippedTotal = Object.values(skips).reduce((sum, n) => sum + n, 0);
+        if (skippedTotal > 0) {
+          const update: Record<string, unknown> = {
+            'counts.skipped': FieldValue.increment(skippedTotal),
+          };
+          for (const [reason, n] of Object.entries(skips)) {
+            update[`skipped.${reason}`] = FieldValue.increment(n);
+          }
+          tx.update(replays.doc(id), update);
+        }
+        return claimed;
+      });
+    },
+
+    /**
+     * Records what Pub/Sub confirmed (replayed) and refused (parked again). An entry that a
+     * dead-lettering reopened meanwhile stays parked: it was replayed, and failed again.
+     */
+    async confirm(
+      id: string,
+      owner: string,
+      actor: string,
+      published: readonly Published[],
+      unpublished: readonly Unpublished[],
+      now: Date,
+    ): Promise<boolean> {
+      return firestore.runTransaction(async (tx) => {
+        const replay = await readReplay(tx, id);
+        const all = [...published.map((p) => p.entryId), ...unpublished.map((u) => u.entryId)];
+        const snaps = all.length ? await tx.getAll(...all.map((e) => entries.doc(e))) : [];
+        if (!ownedBy(replay, owner)) return false;
+        const at = Timestamp.fromDate(now);
+        const records = new Map(
+          snaps.map((snap) => [snap.id, snap.data() as DeadLetterRecord | undefined]),
+        );
+        for (const { entryId, messageId } of published) {
+          const record = records.get(entryId);
+          if (record) {
+            const ours = record.status === 'replaying' && record.replay_claim?.replay_id === id;
+            tx.update(entries.doc(entryId), {
+              ...(ours ? { status: 'replayed', replay_claim: null } : {}),
+              replay_count: record.replay_count + 1,
+              last_replay: { replay_id: id, at, by: actor },
+              history: appendCapped(
+                record.history,
+                {
+                  at,
+                  kind: 'replayed',
+                  by: actor,
+                  replay_id: id,
+                  replay_count: record.replay_count + 1,
+                },
+                MAX_HISTORY,
+              ),
+              updated_at: at,
+            });
+          }
+          tx.update(items(id).doc(entryId), {
+            state: 'moved',
+            message_id: messageId,
+            updated_at: at,
+          });
+        }
+        for (const { entryId, error } of unpublished) {
+          const record = records.get(entryId);
+          if (record?.status === 'replaying' && record.replay_claim?.replay_id === id) {
+            tx.update(entries.doc(entryId), {
+              status: 'parked',
+              replay_claim: null,
+              history: appendCapped(
+                record.history,
+                {
+                  at,
+                  kind: 'replay_failed',
+                  by: actor,
+                  replay_id: id,
+                  detail: error.slice(0, 1024),
+                },
+                MAX_HISTORY,
+              ),
+              updated_at: at,
+            });
+          }
+          tx.update(items(id).doc(entryId), {
+            state: 'failed',
+            error: error.slice(0, 1024),
+            updated_at: at,
+          });
+        }
+        tx.update(replays.doc(id), {
+          'counts.moved': FieldValue.increment(published.length),
+          'counts.failed': FieldValue.increment(unpublished.length),
+          updated_at: at,
+        });
+        return true;
+      });
+    },
+
+    /** Ends a replay; its runner lease goes with it. */
+    async finish(
+      id: string,
+      owner: string,
+      status: Extract<ReplayStatus, 'completed' | 'cancelled' | 'failed'>,
+      reason: string | null,
+      now: Date,
+    ): Promise<ReplayRecord | undefined> {
+      return firestore.runTransaction(async (tx) => {
+        const replay = await readReplay(tx, id);
+        if (!replay || !ownedBy(replay, owner)) return undefined;
+        const at = Timestamp.fromDate(now);
+        const done = {
+          status,
+          status_reason: reason,
+          finished_at: at,
+          updated_at: at,
+          runner: null,
+        };
+        tx.update(replays.doc(id), done);
+        const finished = { ...replay, ...done };
+        tx.set(
+          audit.doc(),
+          auditRecord({
+            action: 'replay_finished',
+            actor: replay.created_by,
+            at: now,
+            replayId: id,
+            filter: (replay.selection.filter as Record<string, unknown> | null) ?? null,
+            counts: { ...replay.counts },
+            reason: reason ?? status,
+          }),
+        );
+        return finished;
+      });
+    },
+
+    /** Hands the lease back while the replay goes on (a drive's time is up). */
+    async release(id: string, owner: string): Promise<void> {
+      await firestore.runTransaction(async (tx) => {
+        const replay = await readReplay(tx, id);
+        if (ownedBy(replay, owner)) tx.update(replays.doc(id), { runner: null });
+      });
+    },
+
+    items(id: string, state?: string) {
+      const q = state ? items(id).where('state', '==', state) : items(id);
+      return q.get().then((snap) => snap.docs.map((doc) => doc.data() as ReplayItemRecord));
+    },
+  };
+}
+
+export type ReplayStore = ReturnType<typeof createReplayStore>;
