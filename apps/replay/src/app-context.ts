@@ -25,6 +25,7 @@ export interface ReplayContext {
 export function contextFactory(
   config: ReplayConfig,
   now: () => Date,
+  onRunner: (runner: ReplayRunner) => void = () => {},
 ): (runtime: ServiceRuntime) => ReplayContext {
   const built = new WeakMap<ServiceRuntime, ReplayContext>();
   return function replayContext(runtime) {
@@ -44,6 +45,7 @@ export function contextFactory(
         audit: createAuditStore(firestore),
       };
       const runner = createReplayRunner(base);
+      onRunner(runner);
       context = { ...base, runner };
       built.set(runtime, context);
     }

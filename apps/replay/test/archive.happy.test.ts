@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEAD_LETTERS } from '../src/store/collections';
 import { createDataStore } from '../src/store/data-store';
 import type { DeadLetterRecord } from '../src/store/dead-letter-record';
-import { ACTIVE, activePayload, billingConsumer, Switchboard } from './fixtures';
+import {
+  ACTIVE,
+  activePayload,
+  appliedCount,
+  BILLING_APPLIED,
+  billingConsumer,
+  Switchboard,
+} from './fixtures';
 import { ReplayHarness } from './harness';
 
 const entriesWhere = async (h: ReplayHarness, field: string, value: string) =>
@@ -162,8 +169,8 @@ describe('archive of a transient failure that exhausts its delivery attempts', (
   });
   afterAll(() => h.close());
 
+  const payload = activePayload();
   it('is archived with Pub/Sub as its reason and the delivery count', async () => {
-    const payload = activePayload();
     board.set(payload.allocation_id, 'down');
     const correlationId = `down-${payload.allocation_id}`;
     await h.bus.publish(ACTIVE, payload, { correlationId });
@@ -183,4 +190,27 @@ describe('archive of a transient failure that exhausts its delivery attempts', (
     expect(entry?.attributes.CloudPubSubDeadLetterSourceDeliveryCount).toBeUndefined();
     expect(JSON.parse(Buffer.from(entry?.data.inline ?? []).toString()).payload).toEqual(payload);
   }, 90_000);
+
+  it('after the cause is fixed, a replay is processed once by the consumer', async () => {
+    board.set(payload.allocation_id, 'apply');
+    const [entry] = await entriesWhere(h, 'correlation_id', `down-${payload.allocation_id}`);
+    const created = await h.api<{ id: string }>('POST', '/v1/replays', {
+      body: { ids: [entry?.id] },
+    });
+    expect(created.status).toBe(201);
+    await expect
+      .poll(() => appliedCount(h.firestore, BILLING_APPLIED, payload.allocation_id), {
+        timeout: 30_000,
+      })
+      .toBe(1);
+    await expect
+      .poll(
+        async () =>
+          (await h.api<{ status: string }>('GET', `/v1/replays/${created.body.id}`)).body.status,
+      )
+      .toBe('completed');
+    expect(
+      (await entriesWhere(h, 'correlation_id', `down-${payload.allocation_id}`))[0]?.status,
+    ).toBe('replayed');
+  }, 60_000);
 });

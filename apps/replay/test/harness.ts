@@ -35,6 +35,11 @@ export class ReplayHarness {
     return new ReplayHarness(bus, replay, config);
   }
 
+  /** Another instance of the replay service on this project (a restart, a second instance). */
+  async replayInstance(deps: ReplayDeps = {}): Promise<ServedService> {
+    return this.bus.serve(replayService(this.config, deps), false);
+  }
+
   get firestore() {
     return this.bus.firestore;
   }

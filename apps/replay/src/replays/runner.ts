@@ -11,8 +11,6 @@ export type DriveOutcome = 'finished' | 'busy' | 'handed_over' | 'lost' | 'missi
 
 const DAY_MS = 86_400_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-
 /**
  * Runs replays from their Firestore state, one runner per replay at a time (a lease): claim a
  * batch of parked entries, wait for the rate, publish, record what Pub/Sub confirmed. A runner
@@ -22,7 +20,18 @@ export function createReplayRunner(ctx: Omit<ReplayContext, 'runner'>) {
   const { runtime, config } = ctx;
   const { replays } = ctx;
   const leaseMs = config.replay.runnerLeaseSeconds * 1000;
-  const driving = new Set<string>();
+  const driving = new Map<string, Promise<unknown>>();
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  /** Waits, but wakes early when the service stops. */
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(0, ms));
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
 
   const publish = async (replayId: string, record: DeadLetterRecord, count: number) => {
     const revision = record.revisions.find((r) => r.revision === record.current_revision);
@@ -73,7 +82,7 @@ export function createReplayRunner(ctx: Omit<ReplayContext, 'runner'>) {
         );
         return 'finished';
       }
-      if (Date.now() - begun > budgetMs) {
+      if (stopping || Date.now() - begun > budgetMs) {
         await replays.release(replayId, owner);
         return 'handed_over';
       }
@@ -92,7 +101,7 @@ export function createReplayRunner(ctx: Omit<ReplayContext, 'runner'>) {
       );
       if (!claimed) return 'lost';
       if (claimed.length === 0) continue;
-      await sleep(releaseAt(startMs, sent, claimed.length, rate) - Date.now());
+      await pause(releaseAt(startMs, sent, claimed.length, rate) - Date.now());
       sent += claimed.length;
       const results = await Promise.allSettled(
         claimed.map(({ record }) => publish(replayId, record, record.replay_count + 1)),
@@ -135,16 +144,21 @@ export function createReplayRunner(ctx: Omit<ReplayContext, 'runner'>) {
       const outcomes: Record<string, DriveOutcome> = {};
       for (const id of await replays.active()) {
         const left = budgetMs - (Date.now() - begun);
-        if (left <= 0) break;
-        outcomes[id] = await drive(id, left);
+        if (left <= 0 || stopping) break;
+        const run = drive(id, left);
+        driving.set(`task:${id}`, run);
+        try {
+          outcomes[id] = await run;
+        } finally {
+          driving.delete(`task:${id}`);
+        }
       }
       return outcomes;
     },
     /** Drives a replay in the background of the request that started or changed it. */
     kick(replayId: string): void {
-      if (driving.has(replayId)) return;
-      driving.add(replayId);
-      drive(replayId, Number.POSITIVE_INFINITY)
+      if (stopping || driving.has(replayId)) return;
+      const run = drive(replayId, Number.POSITIVE_INFINITY)
         .catch((error: unknown) => {
           runtime.logger.warn(
             { replay_id: replayId, err: describeError(error) },
@@ -152,6 +166,13 @@ export function createReplayRunner(ctx: Omit<ReplayContext, 'runner'>) {
           );
         })
         .finally(() => driving.delete(replayId));
+      driving.set(replayId, run);
+    },
+    /** Stops every drive at its next step, handing its lease back, before the clients close. */
+    async stop(): Promise<void> {
+      stopping = true;
+      wake?.();
+      await Promise.allSettled([...driving.values()]);
     },
   };
 }
