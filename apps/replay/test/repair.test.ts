@@ -30,12 +30,10 @@ describe('repair and discard', () => {
     const event = published(ACTIVE, payload, tag);
     const envelope = JSON.parse(event.data.toString());
     envelope.payload.gpu_count = 0;
-    await h.bus.pubsub
-      .topic(ACTIVE)
-      .publishMessage({
-        data: Buffer.from(JSON.stringify(envelope)),
-        attributes: event.attributes,
-      });
+    await h.bus.pubsub.topic(ACTIVE).publishMessage({
+      data: Buffer.from(JSON.stringify(envelope)),
+      attributes: event.attributes,
+    });
     const entry = await waitFor(
       async () =>
         (
