@@ -2,6 +2,7 @@ import { createApi, type Principals, type ProblemError } from '@gpuaas/http-api'
 import { type Context, Hono } from 'hono';
 import { operatorAccess } from './access/operator-access';
 import type { ReplayContext } from './app-context';
+import { consoleApp } from './console/console-app';
 import { cancelReplayRoute } from './routes/cancel-replay';
 import { countDeadLettersRoute } from './routes/count-dead-letters';
 import { createReplayRoute } from './routes/create-replay';
@@ -46,6 +47,8 @@ export function replayApi(ctx: ReplayContext, principals: Principals): Hono {
   const app = new Hono();
   app.use('/v1/dead-letters/:id/data', operatorAccess({ principals, denied: problemAnswer }));
   app.route('/', deadLetterDataRoute(ctx));
+  app.route('/console', consoleApp(ctx, principals));
+  app.get('/', (c) => c.redirect('/console', 302));
   app.route('/', api);
   return app;
 }

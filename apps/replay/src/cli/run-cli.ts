@@ -280,7 +280,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return 2;
     }
     const cause = (error as { cause?: { code?: string } }).cause?.code;
-    io.stderr.write(`error: ${(error as Error).message}${cause ? ` (${cause}): is --url right?` : ''}\n`);
+    io.stderr.write(
+      `error: ${(error as Error).message}${cause ? ` (${cause}): is --url right?` : ''}\n`,
+    );
     return 1;
   }
 }

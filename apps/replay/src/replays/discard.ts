@@ -1,10 +1,10 @@
 import type { ReplayContext } from '../app-context';
-import type { ReplayFilter } from '../routes/replay-schemas';
+import type { EntryFilter } from '../store/entry-queries';
 import { selectionOf } from './operations';
 
 export interface DiscardInput {
   ids?: readonly string[];
-  filter?: ReplayFilter;
+  filter?: Omit<EntryFilter, 'status'>;
   reason: string;
   dryRun: boolean;
 }

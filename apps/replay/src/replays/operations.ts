@@ -3,13 +3,13 @@ import { Timestamp } from '@google-cloud/firestore';
 import { deriveId, invalidInput, ProblemError } from '@gpuaas/http-api';
 import type { ReplayContext } from '../app-context';
 import { isFinished } from '../domain/replay-status';
-import type { ReplayFilter } from '../routes/replay-schemas';
+import type { EntryFilter } from '../store/entry-queries';
 import type { ReplayRecord } from '../store/replay-record';
 import { type Plan, planReplay } from './plan';
 
 export interface StartReplay {
   ids?: readonly string[];
-  filter?: ReplayFilter;
+  filter?: Omit<EntryFilter, 'status'>;
   dryRun?: boolean;
   ratePerSecond?: number;
   maxReplayCount?: number;
@@ -22,9 +22,15 @@ export interface StartReplay {
 export type Started = { kind: 'dry_run'; plan: Plan } | { kind: 'replay'; replay: ReplayRecord };
 
 /** Checks a selection is exactly one of ids or a filter. */
-export function selectionOf(request: { ids?: readonly string[]; filter?: ReplayFilter }) {
+export function selectionOf(request: {
+  ids?: readonly string[];
+  filter?: Omit<EntryFilter, 'status'>;
+}) {
   if ((request.ids === undefined) === (request.filter === undefined)) {
     throw invalidInput('body', '/ids', 'give either ids or a filter');
+  }
+  if (request.filter && Object.values(request.filter).every((value) => value === undefined)) {
+    throw invalidInput('body', '/filter', 'a filter needs at least one field');
   }
   return request.ids ? { ids: request.ids } : { filter: request.filter };
 }
