@@ -13,7 +13,7 @@ const FAILED = 'gpuaas.provisioning.failed';
 const RELEASED = 'gpuaas.provisioning.releasing.completed';
 type Page = { items: DeadLetterSummary[]; next_cursor: string | null };
 
-async function finished(h: ReplayHarness, replayId: string, timeout = 60_000): Promise<Replay> {
+async function finished(h: ReplayHarness, replayId: string, timeout = 120_000): Promise<Replay> {
   return waitFor(
     async () => {
       const res = await h.api<Replay>('GET', `/v1/replays/${replayId}`);
@@ -101,7 +101,7 @@ describe('replay task', () => {
       async () =>
         (await h.api<Replay>('GET', `/v1/replays/${created.body.id}`)).body.counts.moved >= 2,
       {
-        timeoutMs: 20_000,
+        timeoutMs: 60_000,
       },
     );
     const cancelling = await h.api<Replay>('POST', `/v1/replays/${created.body.id}/cancel`);
@@ -128,7 +128,7 @@ describe('replay task', () => {
       async () =>
         (await h.api<Replay>('GET', `/v1/replays/${created.body.id}`)).body.counts.moved >= 2,
       {
-        timeoutMs: 20_000,
+        timeoutMs: 60_000,
       },
     );
     // The topic goes away under the running replay: Pub/Sub refuses the next publish.
@@ -163,7 +163,7 @@ describe('replay task', () => {
     await waitFor(
       async () => (await h.api<Replay>('GET', `/v1/replays/${created.id}`)).body.counts.moved >= 2,
       {
-        timeoutMs: 20_000,
+        timeoutMs: 60_000,
       },
     );
     crashing.child.kill('SIGKILL');
@@ -179,7 +179,7 @@ describe('replay task', () => {
         const replay = (await h.api<Replay>('GET', `/v1/replays/${created.id}`)).body;
         return replay.status === 'completed' ? replay : undefined;
       },
-      { timeoutMs: 40_000, intervalMs: 500 },
+      { timeoutMs: 120_000, intervalMs: 500 },
     );
     expect(done.counts).toMatchObject({ to_move: 8, moved: 8, failed: 0 });
     expect(await statusCounts(h, 'restart_check')).toEqual({ replayed: 8 });
@@ -195,7 +195,7 @@ describe('replay task', () => {
     );
     const tick = await h.api<{ replays: Record<string, string> }>('POST', '/tasks/run-replays');
     expect(tick.body.replays[created.id]).toBeUndefined();
-  }, 90_000);
+  }, 240_000);
 
   it('refuses an entry over the replay_count guard', async () => {
     const [entry] = await park(h, FAILED, 1, 'guard_check');

@@ -54,25 +54,32 @@ export function createReplayRunner(ctx: Omit<ReplayContext, 'runner'>) {
   async function drive(replayId: string, budgetMs: number): Promise<DriveOutcome> {
     const owner = randomUUID();
     const begun = Date.now();
-    const lease = await replays.takeLease(
-      replayId,
-      owner,
-      new Date(ctx.now().getTime() + leaseMs),
-      ctx.now(),
-    );
+    const leaseUntil = () => new Date(ctx.now().getTime() + leaseMs);
+    const lease = await replays.takeLease(replayId, owner, leaseUntil(), ctx.now());
     if (lease.kind !== 'taken') return lease.kind === 'finished' ? 'finished' : lease.kind;
     await replays.releaseClaims(replayId, owner, ctx.now());
     const startMs = Date.now();
     let sent = 0;
+    // The previous batch is confirmed while the next one is claimed and published.
+    let confirming: Promise<boolean> | undefined;
+    let after: string | undefined;
+    const settled = async () => {
+      const kept = confirming ? await confirming : true;
+      confirming = undefined;
+      return kept;
+    };
     for (;;) {
-      const replay = await replays.renew(replayId, owner, new Date(ctx.now().getTime() + leaseMs));
+      const replay = await replays.renew(replayId, owner, leaseUntil());
       if (!replay) return 'lost';
       if (replay.status === 'cancelling') {
+        if (!(await settled())) return 'lost';
+        await replays.releaseClaims(replayId, owner, ctx.now());
         await replays.finish(replayId, owner, 'cancelled', 'cancelled by an operator', ctx.now());
         return 'finished';
       }
       const windowMs = config.eventing.replayWindowDays * DAY_MS;
       if (ctx.now().getTime() - replay.created_at.toMillis() > windowMs) {
+        if (!(await settled())) return 'lost';
         await replays.finish(
           replayId,
           owner,
@@ -83,15 +90,23 @@ export function createReplayRunner(ctx: Omit<ReplayContext, 'runner'>) {
         return 'finished';
       }
       if (stopping || Date.now() - begun > budgetMs) {
+        if (!(await settled())) return 'lost';
         await replays.release(replayId, owner);
         return 'handed_over';
       }
       const rate = replay.options.rate_per_second;
-      const pending = await replays.pending(replayId, batchSize(rate));
+      const pending = await replays.pending(replayId, batchSize(rate), after);
       if (pending.length === 0) {
+        if (!(await settled())) return 'lost';
+        // Whatever is still pending before the cursor (nothing, unless a claim was released).
+        if (after !== undefined) {
+          after = undefined;
+          continue;
+        }
         await replays.finish(replayId, owner, 'completed', null, ctx.now());
         return 'finished';
       }
+      after = pending.at(-1);
       const claimed = await replays.claim(
         replayId,
         owner,
@@ -113,7 +128,8 @@ export function createReplayRunner(ctx: Omit<ReplayContext, 'runner'>) {
         if (result.status === 'fulfilled') published.push({ entryId, messageId: result.value });
         else unpublished.push({ entryId, error: describeError(result.reason) });
       });
-      const kept = await replays.confirm(
+      if (!(await settled())) return 'lost';
+      confirming = replays.confirm(
         replayId,
         owner,
         replay.created_by,
@@ -121,8 +137,8 @@ export function createReplayRunner(ctx: Omit<ReplayContext, 'runner'>) {
         unpublished,
         ctx.now(),
       );
-      if (!kept) return 'lost';
       if (unpublished.length > 0) {
+        if (!(await settled())) return 'lost';
         const first = unpublished[0];
         await replays.finish(
           replayId,

@@ -44,7 +44,7 @@ export interface ReplayRecord {
   runner: { owner: string; until: Timestamp } | null;
 }
 
-export type ItemState = 'pending' | 'claimed' | 'moved' | 'failed' | 'skipped';
+export type ItemState = 'pending' | 'moved' | 'failed' | 'skipped';
 
 /** `replays/{id}/items/{entry_id}`. */
 export interface ReplayItemRecord {

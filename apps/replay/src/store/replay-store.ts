@@ -159,41 +159,38 @@ export function createReplayStore(firestore: Firestore) {
       });
     },
 
-    async pending(id: string, limit: number): Promise<string[]> {
-      const snap = await items(id)
-        .where('state', '==', 'pending')
-        .orderBy(FieldPath.documentId())
-        .limit(limit)
-        .get();
+    /** Pending items in id order, after `after` (the last of the batch still being confirmed). */
+    async pending(id: string, limit: number, after?: string): Promise<string[]> {
+      let query = items(id).where('state', '==', 'pending').orderBy(FieldPath.documentId());
+      if (after) query = query.startAfter(after);
+      const snap = await query.limit(limit).get();
       return snap.docs.map((doc) => doc.id);
     },
 
     /**
-     * Entries a runner that died had claimed go back to parked and their items to pending: they
-     * may or may not have been published, and replaying one twice is a duplicate its consumer skips.
+     * Entries a runner that died had claimed go back to parked (their items are still pending):
+     * they may or may not have been published, and one replayed twice is a duplicate its consumer
+     * skips.
      */
     async releaseClaims(id: string, owner: string, now: Date): Promise<number> {
-      const claimed = await items(id).where('state', '==', 'claimed').get();
-      for (const item of claimed.docs) {
+      const claimed = await entries.where('replay_claim.replay_id', '==', id).get();
+      for (const doc of claimed.docs) {
         await firestore.runTransaction(async (tx) => {
           const replay = await readReplay(tx, id);
-          const entryRef = entries.doc(item.id);
-          const entry = (await tx.get(entryRef)).data() as DeadLetterRecord | undefined;
+          const entry = (await tx.get(doc.ref)).data() as DeadLetterRecord | undefined;
           if (!ownedBy(replay, owner)) return;
+          if (entry?.status !== 'replaying' || entry.replay_claim?.replay_id !== id) return;
           const at = Timestamp.fromDate(now);
-          if (entry?.status === 'replaying' && entry.replay_claim?.replay_id === id) {
-            tx.update(entryRef, {
-              status: 'parked',
-              replay_claim: null,
-              history: appendCapped(
-                entry.history,
-                { at, kind: 'released', replay_id: id },
-                MAX_HISTORY,
-              ),
-              updated_at: at,
-            });
-          }
-          tx.update(item.ref, { state: 'pending', updated_at: at });
+          tx.update(doc.ref, {
+            status: 'parked',
+            replay_claim: null,
+            history: appendCapped(
+              entry.history,
+              { at, kind: 'released', replay_id: id },
+              MAX_HISTORY,
+            ),
+            updated_at: at,
+          });
         });
       }
       return claimed.size;
@@ -234,8 +231,8 @@ export function createReplayStore(firestore: Firestore) {
             return;
           }
           const replay_claim = { replay_id: id, at };
+          // The item stays pending until confirmed: a runner taking over finds the entry's claim.
           tx.update(snap.ref, { status: 'replaying', replay_claim, updated_at: at });
-          tx.update(itemRef, { state: 'claimed', updated_at: at });
           claimed.push({ record: { ...record, status: 'replaying', replay_claim } });
         });
         const skippedTotal = Object.values(skips).reduce((sum, n) => sum + n, 0);
