@@ -207,6 +207,7 @@ describe('archive of a transient failure that exhausts its delivery attempts', (
       .poll(
         async () =>
           (await h.api<{ status: string }>('GET', `/v1/replays/${created.body.id}`)).body.status,
+        { timeout: 30_000 },
       )
       .toBe('completed');
     expect(

@@ -22,8 +22,16 @@ describe('pnpm replay', () => {
     let err = '';
     const code = await runCli([...argv, '--url', h.replay.url], {
       env: {},
-      stdout: { write: (text) => void (out += text) },
-      stderr: { write: (text) => void (err += text) },
+      stdout: {
+        write: (text) => {
+          out += text;
+        },
+      },
+      stderr: {
+        write: (text) => {
+          err += text;
+        },
+      },
       pollMs: 100,
     });
     return { code, out, err };

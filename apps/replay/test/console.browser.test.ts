@@ -63,7 +63,7 @@ describe('operator console in Chromium', () => {
   it('lists, filters, opens one, dry-runs, replays and shows the status change', async () => {
     await page.goto(`${h.replay.url}/console`);
     const groups = page.locator('#groups tbody tr');
-    await expect.poll(() => groups.count()).toBe(2);
+    await expect.poll(() => groups.count(), { timeout: 10_000 }).toBe(2);
     expect(
       await page.locator('#groups tr[data-reason="handler_rejected"] td.num').textContent(),
     ).toBe('2');

@@ -66,7 +66,7 @@ describe('replay task', () => {
     const detail = await h.api<DeadLetterDetail>('GET', `/v1/dead-letters/${entry?.id}`);
     const created = await h.api<Replay>('POST', '/v1/replays', { body: { ids: [entry?.id] } });
     expect((await finished(h, created.body.id)).counts.moved).toBe(1);
-    const message = await tap.waitFor((m) => m.attributes.replay_id === created.body.id);
+    const message = await tap.waitFor((m) => m.attributes.replay_id === created.body.id, 30_000);
     expect(message.data).toBe(detail.body.data_text);
     expect(message.attributes).toEqual({
       ...detail.body.attributes,
@@ -191,7 +191,7 @@ describe('replay task', () => {
             .where((m) => m.attributes.replay_id === created.id)
             .map((m) => m.attributes.replay_of),
         ).size === 8,
-      { timeoutMs: 10_000 },
+      { timeoutMs: 30_000 },
     );
     const tick = await h.api<{ replays: Record<string, string> }>('POST', '/tasks/run-replays');
     expect(tick.body.replays[created.id]).toBeUndefined();

@@ -33,14 +33,23 @@ describe('progress bar', () => {
 
   it('redraws in place on a terminal and prints changed lines elsewhere', () => {
     let tty = '';
-    const bar = createProgressBar({ write: (t) => void (tty += t), isTTY: true });
+    const bar = createProgressBar({
+      write: (t) => {
+        tty += t;
+      },
+      isTTY: true,
+    });
     bar.update(replay());
     bar.update(replay());
     bar.done();
     expect(tty.startsWith('\r')).toBe(true);
     expect(tty.endsWith('\n')).toBe(true);
     let plain = '';
-    const lines = createProgressBar({ write: (t) => void (plain += t) });
+    const lines = createProgressBar({
+      write: (t) => {
+        plain += t;
+      },
+    });
     lines.update(replay());
     lines.update(replay());
     lines.update(
