@@ -122,6 +122,39 @@ describe('replay of a poison event after the cause is fixed', () => {
     expect(await appliedCount(h.firestore, RELAY_APPLIED, payload.allocation_id)).toBe(1);
   }, 90_000);
 
+  it('a replay that fails again reopens its entry, with its history', async () => {
+    const payload = activePayload();
+    board.set(payload.allocation_id, 'reject');
+    const correlationId = `again-${payload.allocation_id}`;
+    await h.bus.publish(ACTIVE, payload, { correlationId });
+    const entry = await entryOf(h, correlationId);
+    // Replayed before the cause is fixed: the consumer dead-letters it again.
+    const created = await h.api<Replay>('POST', '/v1/replays', { body: { ids: [entry.id] } });
+    await finished(h, created.body.id);
+    const reopened = await waitFor(
+      async () => {
+        const detail = (await h.api<DeadLetterDetail>('GET', `/v1/dead-letters/${entry.id}`)).body;
+        return detail.seen_count === 2 && detail.status === 'parked' ? detail : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(reopened).toMatchObject({ replay_count: 1, reason: { code: 'handler_rejected' } });
+    expect(reopened.history.map((item) => item.kind)).toEqual(['archived', 'replayed', 'reopened']);
+    expect(reopened.history[2]).toMatchObject({ replay_id: created.body.id, replay_count: 1 });
+    const page = await h.api<Page>('GET', '/v1/dead-letters?consumer=billing-worker&limit=100');
+    expect(page.body.items.filter((item) => item.correlation_id === correlationId)).toHaveLength(1);
+
+    board.set(payload.allocation_id, 'apply');
+    const again = await h.api<Replay>('POST', '/v1/replays', { body: { ids: [entry.id] } });
+    expect((await finished(h, again.body.id)).counts.moved).toBe(1);
+    await waitFor(
+      async () => (await appliedCount(h.firestore, BILLING_APPLIED, payload.allocation_id)) === 1,
+      { timeoutMs: 20_000 },
+    );
+    const replayed = (await h.api<DeadLetterDetail>('GET', `/v1/dead-letters/${entry.id}`)).body;
+    expect(replayed).toMatchObject({ status: 'replayed', replay_count: 2 });
+  }, 90_000);
+
   it('a dry run changes nothing and its counts are what the real run then does', async () => {
     const fixable = [activePayload(), activePayload(), activePayload()];
     const tag = `mix-${Date.now()}`;

@@ -119,13 +119,18 @@ export function createReplayRunner(ctx: Omit<ReplayContext, 'runner'>) {
       await pause(releaseAt(startMs, sent, claimed.length, rate) - Date.now());
       sent += claimed.length;
       const results = await Promise.allSettled(
-        claimed.map(({ record }) => publish(replayId, record, record.replay_count + 1)),
+        claimed.map(async ({ record }) => {
+          // Taken before the publish: whatever the replay causes happens after it.
+          const at = ctx.now();
+          const messageId = await publish(replayId, record, record.replay_count + 1);
+          return { messageId, at };
+        }),
       );
       const published: Published[] = [];
       const unpublished: Unpublished[] = [];
       results.forEach((result, i) => {
         const entryId = claimed[i]?.record.id as string;
-        if (result.status === 'fulfilled') published.push({ entryId, messageId: result.value });
+        if (result.status === 'fulfilled') published.push({ entryId, ...result.value });
         else unpublished.push({ entryId, error: describeError(result.reason) });
       });
       if (!(await settled())) return 'lost';

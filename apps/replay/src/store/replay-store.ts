@@ -10,7 +10,12 @@ import { eligibility, type SkipReason } from '../domain/entry-status';
 import { ACTIVE_REPLAY_STATUSES, isFinished, type ReplayStatus } from '../domain/replay-status';
 import { type AuditInput, auditRecord } from './audit-store';
 import { AUDIT, DEAD_LETTERS, REPLAY_ITEMS, REPLAYS } from './collections';
-import { appendCapped, type DeadLetterRecord, MAX_HISTORY } from './dead-letter-record';
+import {
+  appendCapped,
+  type DeadLetterRecord,
+  type HistoryItem,
+  MAX_HISTORY,
+} from './dead-letter-record';
 import type { ReplayItemRecord, ReplayRecord } from './replay-record';
 
 /** Items of a new replay: one per selected entry, pending or skipped with its reason. */
@@ -30,6 +35,8 @@ export interface Claimed {
 export interface Published {
   entryId: string;
   messageId: string;
+  /** When it was sent: a dead-lettering of the replay may be archived before the confirm. */
+  at: Date;
 }
 
 export interface Unpublished {
@@ -38,6 +45,10 @@ export interface Unpublished {
 }
 
 const WRITES_PER_BATCH = 450;
+
+/** History in the order things happened (a stable sort keeps equal times as written). */
+const inTimeOrder = (history: HistoryItem[]): HistoryItem[] =>
+  [...history].sort((a, b) => a.at.toMillis() - b.at.toMillis());
 
 /** `replays` and their items: the only state a replay runs from. */
 export function createReplayStore(firestore: Firestore) {
@@ -270,25 +281,23 @@ export function createReplayStore(firestore: Firestore) {
         const records = new Map(
           snaps.map((snap) => [snap.id, snap.data() as DeadLetterRecord | undefined]),
         );
-        for (const { entryId, messageId } of published) {
+        for (const { entryId, messageId, at: sentAt } of published) {
           const record = records.get(entryId);
           if (record) {
             const ours = record.status === 'replaying' && record.replay_claim?.replay_id === id;
+            const replayedAt = Timestamp.fromDate(sentAt);
+            const replayed: HistoryItem = {
+              at: replayedAt,
+              kind: 'replayed',
+              by: actor,
+              replay_id: id,
+              replay_count: record.replay_count + 1,
+            };
             tx.update(entries.doc(entryId), {
               ...(ours ? { status: 'replayed', replay_claim: null } : {}),
               replay_count: record.replay_count + 1,
-              last_replay: { replay_id: id, at, by: actor },
-              history: appendCapped(
-                record.history,
-                {
-                  at,
-                  kind: 'replayed',
-                  by: actor,
-                  replay_id: id,
-                  replay_count: record.replay_count + 1,
-                },
-                MAX_HISTORY,
-              ),
+              last_replay: { replay_id: id, at: replayedAt, by: actor },
+              history: inTimeOrder(appendCapped(record.history, replayed, MAX_HISTORY)),
               updated_at: at,
             });
           }
