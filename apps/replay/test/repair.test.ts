@@ -24,16 +24,17 @@ describe('repair and discard', () => {
   let h: ReplayHarness;
   const board = new Switchboard();
 
+  const sent = new Map<string, { data: Buffer; attributes: Record<string, string> }>();
+
   /** A schema-invalid event through the real consumer, to its archive entry. */
   async function invalidEntry(tag: string) {
     const payload = activePayload();
     const event = published(ACTIVE, payload, tag);
     const envelope = JSON.parse(event.data.toString());
     envelope.payload.gpu_count = 0;
-    await h.bus.pubsub.topic(ACTIVE).publishMessage({
-      data: Buffer.from(JSON.stringify(envelope)),
-      attributes: event.attributes,
-    });
+    const message = { data: Buffer.from(JSON.stringify(envelope)), attributes: event.attributes };
+    sent.set(tag, message);
+    await h.bus.pubsub.topic(ACTIVE).publishMessage(message);
     const entry = await waitFor(
       async () =>
         (
@@ -149,8 +150,9 @@ describe('repair and discard', () => {
     expect((await applied.get()).get('applied')).toBe(1);
   }, 60_000);
 
-  it('discards with a reason, audited; a discarded entry is not replayed', async () => {
-    const { entry } = await invalidEntry(`discard-${Date.now()}`);
+  it('discards with a reason, audited; a discarded entry is not replayed until it is dead-lettered again', async () => {
+    const tag = `discard-${Date.now()}`;
+    const { entry } = await invalidEntry(tag);
     const dry = await h.api<{ discarded: number }>('POST', '/v1/discards', {
       body: { ids: [entry.id], reason: 'test data', dry_run: true },
     });
@@ -181,5 +183,22 @@ describe('repair and discard', () => {
       entry_ids: [entry.id],
       counts: { discarded: 1, not_parked: 0, not_found: 0 },
     });
+    // The producer sends the same bytes again: the consumer dead-letters them, the entry reopens.
+    await h.bus.pubsub
+      .topic(ACTIVE)
+      .publishMessage(sent.get(tag) as { data: Buffer; attributes: Record<string, string> });
+    const reopened = await waitFor(
+      async () => {
+        const d = (await h.api<DeadLetterDetail>('GET', `/v1/dead-letters/${entry.id}`)).body;
+        return d.status === 'parked' ? d : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(reopened).toMatchObject({ seen_count: 2, discard: null });
+    expect(reopened.history.map((item) => item.kind)).toEqual([
+      'archived',
+      'discarded',
+      'reopened',
+    ]);
   }, 60_000);
 });

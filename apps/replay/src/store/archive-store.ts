@@ -135,6 +135,8 @@ export function createArchiveStore(options: ArchiveStoreOptions) {
         reason_code: letter.reason.code,
         dead_letter_attributes: letter.attributes.deadLetter,
         replay_claim: null,
+        // A reopened discard is parked again; the discard stays in the history.
+        discard: null,
         history: appendCapped(current.history, seen, MAX_HISTORY),
         expire_at: expireAt,
         updated_at: now,
