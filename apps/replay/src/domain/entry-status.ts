@@ -46,6 +46,10 @@ export const SKIP_REASONS: readonly SkipReason[] = [
   'invalid',
 ];
 
+/** A count per skip reason, all zero. */
+export const noSkipCounts = (): Record<SkipReason, number> =>
+  Object.fromEntries(SKIP_REASONS.map((reason) => [reason, 0])) as Record<SkipReason, number>;
+
 export interface EligibilityInput {
   status: EntryStatus;
   topic: string | null;

@@ -1,7 +1,7 @@
 import { ProblemError } from '@gpuaas/http-api';
 import type { ReplayContext } from '../app-context';
 import { assessEntries } from '../browse/assess';
-import { eligibility, SKIP_REASONS, type SkipReason } from '../domain/entry-status';
+import { eligibility, noSkipCounts, type SkipReason } from '../domain/entry-status';
 import type { DedupeStanding } from '../domain/letter-validation';
 import type { DeadLetterRecord } from '../store/dead-letter-record';
 import type { EntryFilter } from '../store/entry-queries';
@@ -32,8 +32,7 @@ export interface Plan {
   skipped: SkipCounts;
 }
 
-export const noSkips = (): SkipCounts =>
-  Object.fromEntries(SKIP_REASONS.map((reason) => [reason, 0])) as SkipCounts;
+export const noSkips = (): SkipCounts => noSkipCounts();
 
 /** The entries a selection names: by ids as given, by filter every parked match. */
 async function selectEntries(

@@ -58,15 +58,20 @@ export function createReplayRunner(ctx: Omit<ReplayContext, 'runner'>) {
     const lease = await replays.takeLease(replayId, owner, leaseUntil(), ctx.now());
     if (lease.kind !== 'taken') return lease.kind === 'finished' ? 'finished' : lease.kind;
     await replays.releaseClaims(replayId, owner, ctx.now());
+    // The plan is read once: only the lease holder changes it. Entries claimed by a runner that
+    // died are still pending in it.
+    const planned = await replays.planned(replayId);
+    const chunkOf = new Map(planned.map((item) => [item.entryId, item.chunk]));
+    const queue = planned.filter((item) => item.state === 'pending');
+    let next = 0;
     const startMs = Date.now();
     let sent = 0;
     // The previous batch is confirmed while the next one is claimed and published.
-    let confirming: Promise<boolean> | undefined;
-    let after: string | undefined;
+    let confirming: Promise<void> | undefined;
     const settled = async () => {
-      const kept = confirming ? await confirming : true;
+      if (confirming) await confirming;
       confirming = undefined;
-      return kept;
+      return true;
     };
     for (;;) {
       const replay = await replays.renew(replayId, owner, leaseUntil());
@@ -95,26 +100,19 @@ export function createReplayRunner(ctx: Omit<ReplayContext, 'runner'>) {
         return 'handed_over';
       }
       const rate = replay.options.rate_per_second;
-      const pending = await replays.pending(replayId, batchSize(rate), after);
-      if (pending.length === 0) {
+      const batch = queue.slice(next, next + batchSize(rate));
+      next += batch.length;
+      if (batch.length === 0) {
         if (!(await settled())) return 'lost';
-        // Whatever is still pending before the cursor (nothing, unless a claim was released).
-        if (after !== undefined) {
-          after = undefined;
-          continue;
-        }
         await replays.finish(replayId, owner, 'completed', null, ctx.now());
         return 'finished';
       }
-      after = pending.at(-1);
-      const claimed = await replays.claim(
+      const { claimed } = await replays.claim(
         replayId,
-        owner,
-        pending,
+        batch,
         ctx.now(),
         replay.options.max_replay_count,
       );
-      if (!claimed) return 'lost';
       if (claimed.length === 0) continue;
       await pause(releaseAt(startMs, sent, claimed.length, rate) - Date.now());
       sent += claimed.length;
@@ -136,11 +134,11 @@ export function createReplayRunner(ctx: Omit<ReplayContext, 'runner'>) {
       if (!(await settled())) return 'lost';
       confirming = replays.confirm(
         replayId,
-        owner,
         replay.created_by,
         published,
         unpublished,
         ctx.now(),
+        chunkOf,
       );
       if (unpublished.length > 0) {
         if (!(await settled())) return 'lost';

@@ -46,12 +46,22 @@ export interface ReplayRecord {
 
 export type ItemState = 'pending' | 'moved' | 'failed' | 'skipped';
 
-/** `replays/{id}/items/{entry_id}`. */
-export interface ReplayItemRecord {
-  entry_id: string;
+/**
+ * `replays/{id}/items/{00000}`: the planned items of a replay, 500 entries per document, so a
+ * replay of thousands costs a few writes to plan and one field update per entry as it runs.
+ */
+export interface ItemChunkRecord {
+  index: number;
+  entry_ids: string[];
+  states: Record<string, ItemState>;
+  skip_reasons: Record<string, SkipReason>;
+  errors: Record<string, string>;
+  message_ids: Record<string, string>;
+}
+
+/** One planned item, as a runner keeps it. */
+export interface PlannedItem {
+  entryId: string;
+  chunk: string;
   state: ItemState;
-  skip_reason: SkipReason | null;
-  error: string | null;
-  message_id: string | null;
-  updated_at: Timestamp;
 }

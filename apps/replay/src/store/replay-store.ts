@@ -1,12 +1,6 @@
-import {
-  FieldPath,
-  FieldValue,
-  type Firestore,
-  Timestamp,
-  type Transaction,
-} from '@google-cloud/firestore';
+import { type Firestore, Timestamp, type Transaction } from '@google-cloud/firestore';
 import { type Page, paginate } from '@gpuaas/http-api';
-import { eligibility, type SkipReason } from '../domain/entry-status';
+import { eligibility, noSkipCounts, type SkipReason } from '../domain/entry-status';
 import { ACTIVE_REPLAY_STATUSES, isFinished, type ReplayStatus } from '../domain/replay-status';
 import { type AuditInput, auditRecord } from './audit-store';
 import { AUDIT, DEAD_LETTERS, REPLAY_ITEMS, REPLAYS } from './collections';
@@ -16,7 +10,7 @@ import {
   type HistoryItem,
   MAX_HISTORY,
 } from './dead-letter-record';
-import type { ReplayItemRecord, ReplayRecord } from './replay-record';
+import type { ItemChunkRecord, PlannedItem, ReplayRecord } from './replay-record';
 
 /** Items of a new replay: one per selected entry, pending or skipped with its reason. */
 export interface NewItem {
@@ -45,6 +39,8 @@ export interface Unpublished {
 }
 
 const WRITES_PER_BATCH = 450;
+const ITEMS_PER_CHUNK = 500;
+const chunkId = (index: number) => String(index).padStart(5, '0');
 
 /** History in the order things happened (a stable sort keeps equal times as written). */
 const inTimeOrder = (history: HistoryItem[]): HistoryItem[] =>
@@ -65,10 +61,40 @@ export function createReplayStore(firestore: Firestore) {
   const ownedBy = (replay: ReplayRecord | undefined, owner: string) =>
     replay !== undefined && replay.runner?.owner === owner;
 
+  /** Moved, failed and skipped as the items say: the runner records them there, per entry. */
+  const progress = async (id: string) => {
+    const snap = await items(id).get();
+    const counted = { moved: 0, failed: 0, skipped: 0, skippedBy: noSkipCounts() };
+    for (const doc of snap.docs) {
+      const chunk = doc.data() as ItemChunkRecord;
+      for (const [entryId, state] of Object.entries(chunk.states)) {
+        if (state === 'moved') counted.moved += 1;
+        else if (state === 'failed') counted.failed += 1;
+        else if (state === 'skipped') {
+          counted.skipped += 1;
+          const reason = chunk.skip_reasons[entryId];
+          if (reason) counted.skippedBy[reason] += 1;
+        }
+      }
+    }
+    return counted;
+  };
+
+  const withProgress = async (replay: ReplayRecord): Promise<ReplayRecord> => {
+    if (isFinished(replay.status)) return replay;
+    const live = await progress(replay.id);
+    return {
+      ...replay,
+      counts: { ...replay.counts, moved: live.moved, failed: live.failed, skipped: live.skipped },
+      skipped: live.skippedBy,
+    };
+  };
+
   return {
+    /** A replay with its progress: a running one's is counted from its items. */
     async get(id: string): Promise<ReplayRecord | undefined> {
       const snap = await replays.doc(id).get();
-      return snap.exists ? (snap.data() as ReplayRecord) : undefined;
+      return snap.exists ? withProgress(snap.data() as ReplayRecord) : undefined;
     },
 
     list(page: { limit?: number; cursor?: string }): Promise<Page<ReplayRecord>> {
@@ -77,7 +103,10 @@ export function createReplayStore(firestore: Firestore) {
         limit: page.limit,
         cursor: page.cursor,
         map: (doc) => doc.data() as ReplayRecord,
-      });
+      }).then(async (page) => ({
+        ...page,
+        items: await Promise.all(page.items.map(withProgress)),
+      }));
     },
 
     async active(): Promise<string[]> {
@@ -99,17 +128,27 @@ export function createReplayStore(firestore: Firestore) {
         for (const doc of stale.docs.slice(i, i + WRITES_PER_BATCH)) batch.delete(doc.ref);
         await batch.commit();
       }
-      for (let i = 0; i < newItems.length; i += WRITES_PER_BATCH) {
+      const chunks: ItemChunkRecord[] = [];
+      for (let i = 0; i < newItems.length; i += ITEMS_PER_CHUNK) {
+        const slice = newItems.slice(i, i + ITEMS_PER_CHUNK);
+        const chunk: ItemChunkRecord = {
+          index: chunks.length,
+          entry_ids: slice.map((item) => item.entryId),
+          states: {},
+          skip_reasons: {},
+          errors: {},
+          message_ids: {},
+        };
+        for (const item of slice) {
+          chunk.states[item.entryId] = item.skip === null ? 'pending' : 'skipped';
+          if (item.skip !== null) chunk.skip_reasons[item.entryId] = item.skip;
+        }
+        chunks.push(chunk);
+      }
+      for (let i = 0; i < chunks.length; i += WRITES_PER_BATCH) {
         const batch = firestore.batch();
-        for (const item of newItems.slice(i, i + WRITES_PER_BATCH)) {
-          batch.set(items(replay.id).doc(item.entryId), {
-            entry_id: item.entryId,
-            state: item.skip === null ? 'pending' : 'skipped',
-            skip_reason: item.skip,
-            error: null,
-            message_id: null,
-            updated_at: replay.created_at,
-          } satisfies ReplayItemRecord);
+        for (const chunk of chunks.slice(i, i + WRITES_PER_BATCH)) {
+          batch.set(items(replay.id).doc(chunkId(chunk.index)), chunk);
         }
         await batch.commit();
       }
@@ -170,12 +209,17 @@ export function createReplayStore(firestore: Firestore) {
       });
     },
 
-    /** Pending items in id order, after `after` (the last of the batch still being confirmed). */
-    async pending(id: string, limit: number, after?: string): Promise<string[]> {
-      let query = items(id).where('state', '==', 'pending').orderBy(FieldPath.documentId());
-      if (after) query = query.startAfter(after);
-      const snap = await query.limit(limit).get();
-      return snap.docs.map((doc) => doc.id);
+    /** The planned items in their order, with their states. */
+    async planned(id: string): Promise<PlannedItem[]> {
+      const snap = await items(id).orderBy('index').get();
+      return snap.docs.flatMap((doc) => {
+        const chunk = doc.data() as ItemChunkRecord;
+        return chunk.entry_ids.map((entryId) => ({
+          entryId,
+          chunk: doc.id,
+          state: chunk.states[entryId] ?? 'pending',
+        }));
+      });
     },
 
     /**
@@ -210,20 +254,28 @@ export function createReplayStore(firestore: Firestore) {
     /** Claims parked entries for this replay; an entry no longer eligible is skipped. */
     async claim(
       id: string,
-      owner: string,
-      entryIds: readonly string[],
+      batch: readonly PlannedItem[],
       now: Date,
       maxReplayCount: number,
-    ): Promise<Claimed[] | undefined> {
+    ): Promise<{ claimed: Claimed[]; skipped: string[] }> {
+      const entryIds = batch.map((item) => item.entryId);
+      const chunkOf = new Map(batch.map((item) => [item.entryId, item.chunk]));
+      // The replay document stays out of the batch transactions: its lease is renewed beside
+      // them, and a transaction on it next to a confirm in flight would wait for that confirm.
       return firestore.runTransaction(async (tx) => {
-        const replay = await readReplay(tx, id);
         const snaps = entryIds.length
           ? await tx.getAll(...entryIds.map((e) => entries.doc(e)))
           : [];
-        if (!ownedBy(replay, owner)) return undefined;
         const at = Timestamp.fromDate(now);
         const claimed: Claimed[] = [];
-        const skips: Partial<Record<SkipReason, number>> = {};
+        const skipped: string[] = [];
+        const chunkUpdates = new Map<string, Record<string, unknown>>();
+        const chunkField = (entryId: string, field: string, value: unknown) => {
+          const chunk = chunkOf.get(entryId) as string;
+          const update = chunkUpdates.get(chunk) ?? {};
+          update[`${field}.${entryId}`] = value;
+          chunkUpdates.set(chunk, update);
+        };
         snaps.forEach((snap, i) => {
           const entryId = entryIds[i] as string;
           const record = snap.data() as DeadLetterRecord | undefined;
@@ -234,11 +286,11 @@ export function createReplayStore(firestore: Firestore) {
                 maxReplayCount,
               )
             : 'not_found';
-          const itemRef = items(id).doc(entryId);
           if (verdict !== 'eligible' || !record) {
             const reason = verdict === 'eligible' ? 'not_found' : verdict;
-            skips[reason] = (skips[reason] ?? 0) + 1;
-            tx.update(itemRef, { state: 'skipped', skip_reason: reason, updated_at: at });
+            chunkField(entryId, 'states', 'skipped');
+            chunkField(entryId, 'skip_reasons', reason);
+            skipped.push(entryId);
             return;
           }
           const replay_claim = { replay_id: id, at };
@@ -246,17 +298,8 @@ export function createReplayStore(firestore: Firestore) {
           tx.update(snap.ref, { status: 'replaying', replay_claim, updated_at: at });
           claimed.push({ record: { ...record, status: 'replaying', replay_claim } });
         });
-        const skippedTotal = Object.values(skips).reduce((sum, n) => sum + n, 0);
-        if (skippedTotal > 0) {
-          const update: Record<string, unknown> = {
-            'counts.skipped': FieldValue.increment(skippedTotal),
-          };
-          for (const [reason, n] of Object.entries(skips)) {
-            update[`skipped.${reason}`] = FieldValue.increment(n);
-          }
-          tx.update(replays.doc(id), update);
-        }
-        return claimed;
+        for (const [chunk, update] of chunkUpdates) tx.update(items(id).doc(chunk), update);
+        return { claimed, skipped };
       });
     },
 
@@ -266,22 +309,35 @@ export function createReplayStore(firestore: Firestore) {
      */
     async confirm(
       id: string,
-      owner: string,
       actor: string,
       published: readonly Published[],
       unpublished: readonly Unpublished[],
       now: Date,
-    ): Promise<boolean> {
-      return firestore.runTransaction(async (tx) => {
-        const replay = await readReplay(tx, id);
+      chunkOf: ReadonlyMap<string, string>,
+    ): Promise<void> {
+      const chunkUpdates = new Map<string, Record<string, unknown>>();
+      const chunkField = (entryId: string, field: string, value: unknown) => {
+        const chunk = chunkOf.get(entryId) as string;
+        const update = chunkUpdates.get(chunk) ?? {};
+        update[`${field}.${entryId}`] = value;
+        chunkUpdates.set(chunk, update);
+      };
+      for (const { entryId, messageId } of published) {
+        chunkField(entryId, 'states', 'moved');
+        chunkField(entryId, 'message_ids', messageId);
+      }
+      for (const { entryId, error } of unpublished) {
+        chunkField(entryId, 'states', 'failed');
+        chunkField(entryId, 'errors', error.slice(0, 1024));
+      }
+      await firestore.runTransaction(async (tx) => {
         const all = [...published.map((p) => p.entryId), ...unpublished.map((u) => u.entryId)];
         const snaps = all.length ? await tx.getAll(...all.map((e) => entries.doc(e))) : [];
-        if (!ownedBy(replay, owner)) return false;
         const at = Timestamp.fromDate(now);
         const records = new Map(
           snaps.map((snap) => [snap.id, snap.data() as DeadLetterRecord | undefined]),
         );
-        for (const { entryId, messageId, at: sentAt } of published) {
+        for (const { entryId, at: sentAt } of published) {
           const record = records.get(entryId);
           if (record) {
             const ours = record.status === 'replaying' && record.replay_claim?.replay_id === id;
@@ -301,11 +357,6 @@ export function createReplayStore(firestore: Firestore) {
               updated_at: at,
             });
           }
-          tx.update(items(id).doc(entryId), {
-            state: 'moved',
-            message_id: messageId,
-            updated_at: at,
-          });
         }
         for (const { entryId, error } of unpublished) {
           const record = records.get(entryId);
@@ -327,18 +378,8 @@ export function createReplayStore(firestore: Firestore) {
               updated_at: at,
             });
           }
-          tx.update(items(id).doc(entryId), {
-            state: 'failed',
-            error: error.slice(0, 1024),
-            updated_at: at,
-          });
         }
-        tx.update(replays.doc(id), {
-          'counts.moved': FieldValue.increment(published.length),
-          'counts.failed': FieldValue.increment(unpublished.length),
-          updated_at: at,
-        });
-        return true;
+        for (const [chunk, update] of chunkUpdates) tx.update(items(id).doc(chunk), update);
       });
     },
 
@@ -350,16 +391,26 @@ export function createReplayStore(firestore: Firestore) {
       reason: string | null,
       now: Date,
     ): Promise<ReplayRecord | undefined> {
+      // Read first: nothing writes the items once their runner finishes.
+      const live = await progress(id);
       return firestore.runTransaction(async (tx) => {
         const replay = await readReplay(tx, id);
         if (!replay || !ownedBy(replay, owner)) return undefined;
         const at = Timestamp.fromDate(now);
+        const counts = {
+          ...replay.counts,
+          moved: live.moved,
+          failed: live.failed,
+          skipped: live.skipped,
+        };
         const done = {
           status,
           status_reason: reason,
           finished_at: at,
           updated_at: at,
           runner: null,
+          counts,
+          skipped: live.skippedBy,
         };
         tx.update(replays.doc(id), done);
         const finished = { ...replay, ...done };
@@ -371,7 +422,7 @@ export function createReplayStore(firestore: Firestore) {
             at: now,
             replayId: id,
             filter: (replay.selection.filter as Record<string, unknown> | null) ?? null,
-            counts: { ...replay.counts },
+            counts: { ...counts },
             reason: reason ?? status,
           }),
         );
@@ -385,11 +436,6 @@ export function createReplayStore(firestore: Firestore) {
         const replay = await readReplay(tx, id);
         if (ownedBy(replay, owner)) tx.update(replays.doc(id), { runner: null });
       });
-    },
-
-    items(id: string, state?: string) {
-      const q = state ? items(id).where('state', '==', state) : items(id);
-      return q.get().then((snap) => snap.docs.map((doc) => doc.data() as ReplayItemRecord));
     },
   };
 }
