@@ -24,17 +24,10 @@ export function replayService(config: ReplayConfig, deps: ReplayDeps = {}): Serv
   return {
     config: config.eventing,
     basePaths: pushBasePaths('replay'),
-    // runtime: no shutdown hook for an app's background work; shutdown flushes the publisher
-    // before it closes the clients, so replay drives stop (handing their leases back) there.
-    wrapPublisher: (publisher) => ({
-      producer: publisher.producer,
-      publish: publisher.publish,
-      send: publisher.send,
-      async flush() {
-        await Promise.all([...runners].map((runner) => runner.stop()));
-        await publisher.flush();
-      },
-    }),
+    // Replay drives stop, handing their leases back, before the clients close.
+    onShutdown: async () => {
+      await Promise.all([...runners].map((runner) => runner.stop()));
+    },
     tasks: [runReplaysTask(contextOf)],
     receivers: deadLetterReceivers({ archiveOf: (runtime) => contextOf(runtime).archive, now }),
     api: (runtime) =>

@@ -21,6 +21,9 @@ const FIRST = [
   'replay_target',
   'replay_id',
   'replay_count',
+  'replay_of',
+  'replay_revision',
+  'traceparent',
 ];
 
 export function truncateUtf8(text: string, maxBytes: number): string {

@@ -41,6 +41,11 @@ export interface ServiceOptions {
   logger?: Logger;
   /** Wraps the publisher: observe or alter the step between commit and publish. */
   wrapPublisher?: (publisher: Publisher) => Publisher;
+  /**
+   * The app's own background work stops here on shutdown: after the grace period, before the
+   * publisher is flushed and the clients close (a replay drive hands its lease back, say).
+   */
+  onShutdown?: (runtime: ServiceRuntime) => Promise<void>;
   metrics?: DeliveryMetrics;
 }
 
@@ -153,6 +158,11 @@ export function createService(options: ServiceOptions): Service {
       const drained = await inFlight.drained(config.shutdownGraceSeconds * 1000);
       if (!drained) {
         logger.warn({ in_flight: inFlight.size }, 'grace period over with work in flight');
+      }
+      try {
+        await options.onShutdown?.(runtime);
+      } catch (error) {
+        logger.warn({ err: error }, 'the app’s shutdown step failed');
       }
       await publisher.flush();
       // Past the grace period, sockets still open are cut so the process can exit.
