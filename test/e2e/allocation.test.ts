@@ -1,23 +1,17 @@
 // One user's allocation through every app: top-up, request, active, metered, released, charged,
 // notified — through the real push subscriptions of the derived bus.
 import { createLedger } from '@gpuaas/ledger';
-import { type PushReceivers, startPushReceivers } from '@gpuaas/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlatformUnderTest, startPlatformUnderTest } from '../support/platform';
 import { paidCheckout } from '../support/stripe-events';
 
 describe('an allocation through the whole platform', () => {
   let platform: PlatformUnderTest;
-  let archive: PushReceivers;
 
   beforeAll(async () => {
-    archive = await startPushReceivers(['replay']);
-    platform = await startPlatformUnderTest({ replayUrl: archive.urls.replay as string });
+    platform = await startPlatformUnderTest();
   });
-  afterAll(async () => {
-    await platform?.close();
-    await archive?.close();
-  });
+  afterAll(() => platform?.close());
 
   const api = (path: string, key: string, init: RequestInit = {}) =>
     fetch(`${platform.urls.orchestrator}${path}`, {

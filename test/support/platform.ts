@@ -10,6 +10,7 @@ import { loadOrchestratorConfig, orchestratorService } from '@gpuaas/orchestrato
 import { loadPaymentsConfig, paymentsService } from '@gpuaas/payments';
 import { LOCAL_SECRETS, localEnv } from '@gpuaas/platform';
 import { loadWorkerConfig, provisioningWorkerService } from '@gpuaas/provisioning-worker';
+import { loadReplayConfig, replayService } from '@gpuaas/replay';
 import { apply, deriveBus, localSettingsAt } from '@gpuaas/topology';
 import { type ServiceName, tasksOf } from '@gpuaas/topology/services';
 import Stripe from 'stripe';
@@ -17,12 +18,13 @@ import Stripe from 'stripe';
 type Env = Record<string, string>;
 
 /** How each app is built from its environment: exactly what its `src/index.ts` runs. */
-const APPS: Record<Exclude<ServiceName, 'replay'>, (env: Env) => ServiceOptions> = {
+const APPS: Record<ServiceName, (env: Env) => ServiceOptions> = {
   orchestrator: (env) => orchestratorService(loadOrchestratorConfig(env)),
   'provisioning-worker': (env) => provisioningWorkerService(loadWorkerConfig(env)),
   'billing-worker': (env) => billingWorkerService(loadBillingConfig(env)),
   payments: (env) => paymentsService(loadPaymentsConfig(env)),
   'notification-relay': (env) => notificationRelayService(loadRelayConfig(env)),
+  replay: (env) => replayService(loadReplayConfig(env)),
 };
 type AppName = keyof typeof APPS;
 
@@ -37,7 +39,7 @@ const TEST_ENV: Partial<Record<AppName, Env>> = {
 
 export interface PlatformUnderTest {
   bus: TestBus;
-  urls: Record<AppName, string> & { replay: string };
+  urls: Record<AppName, string>;
   services: Record<AppName, Service>;
   /** A new user in the registry with an API key. */
   user(): Promise<{ userId: string; apiKey: string }>;
@@ -51,13 +53,13 @@ export interface PlatformUnderTest {
 export interface PlatformOptions {
   /** Extra or overriding environment per app. */
   env?: Partial<Record<AppName, Env>>;
-  /** Where the dead-letter archive pushes (the replay app, or a stand-in). */
-  replayUrl: string;
 }
 
-export async function startPlatformUnderTest(options: PlatformOptions): Promise<PlatformUnderTest> {
+export async function startPlatformUnderTest(
+  options: PlatformOptions = {},
+): Promise<PlatformUnderTest> {
   const bus = await TestBus.start('platform');
-  const urls = { replay: options.replayUrl } as PlatformUnderTest['urls'];
+  const urls = {} as PlatformUnderTest['urls'];
   const services = {} as Record<AppName, Service>;
   for (const name of Object.keys(APPS) as AppName[]) {
     const env = {
