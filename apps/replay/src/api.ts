@@ -9,6 +9,7 @@ import { createReplayRoute } from './routes/create-replay';
 import { discardDeadLettersRoute } from './routes/discard-dead-letters';
 import { getDeadLetterRoute } from './routes/get-dead-letter';
 import { deadLetterDataRoute } from './routes/get-dead-letter-data';
+import { getFlowRoute } from './routes/get-flow';
 import { getReplayRoute } from './routes/get-replay';
 import { listAuditRoute } from './routes/list-audit';
 import { listDeadLettersRoute } from './routes/list-dead-letters';
@@ -26,7 +27,8 @@ export function replayApi(ctx: ReplayContext, principals: Principals): Hono {
   const api = createApi({
     title: 'Replay API',
     version: '1.0.0',
-    description: 'Dead-letter archive: browse, replay, repair and discard.',
+    description:
+      'Dead-letter archive: browse, replay, repair and discard; and where any event of a flow is.',
     routes: [
       countDeadLettersRoute(ctx),
       listDeadLettersRoute(ctx),
@@ -38,6 +40,7 @@ export function replayApi(ctx: ReplayContext, principals: Principals): Hono {
       getReplayRoute(ctx),
       cancelReplayRoute(ctx),
       listAuditRoute(ctx),
+      getFlowRoute(ctx),
     ],
     bodyLimitBytes: 4 * 1024 * 1024,
     principals,

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { FlowView } from '../flows/flow-schema';
 import type { DryRun, Replay } from '../routes/replay-schemas';
 import type { DeadLetterCounts, DeadLetterDetail, DeadLetterSummary } from '../routes/schemas';
 import { ApiError, createApiClient } from './api-client';
@@ -17,6 +18,8 @@ export const USAGE = `usage: pnpm replay <command> [options]
 
   list      [filters] [--counts] [--limit N] [--cursor C]   dead letters, newest first
   show      <dead-letter-id>                                  one entry, decoded and validated
+  trace     <event-id | correlation-id>                       where is my event? every event of its
+                                                              flow and each consumer's outcome
   replay    [<id>...] [filters] [--dry-run] [--rate N] [--max-replay-count N]
             [--include-invalid] [--reason TEXT] [--no-wait]   replay by ids or by filter
   replays                                                     the last replays
@@ -151,6 +154,28 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             );
           }
           if (page.next_cursor) print(`next: --cursor ${page.next_cursor}`);
+        }
+        return 0;
+      }
+      case 'trace': {
+        const [id] = rest;
+        if (!id) throw new UsageError('trace <event-id or correlation-id>');
+        const flow = await api<FlowView>('GET', `/v1/flows/${encodeURIComponent(id)}`);
+        if (values.json) print(JSON.stringify(flow, null, 2));
+        else {
+          print(`flow ${flow.correlation_id}`);
+          for (const event of flow.events) {
+            print('');
+            print(
+              `${event.committed_at ?? '-'.padEnd(24)}  ${event.event_type}  ${event.event_id}  from ${event.producer ?? 'outside the outbox'}${event.published_at ? '' : '  (not yet published)'}`,
+            );
+            if (event.trace_url) print(`  trace ${event.trace_url}`);
+            for (const consumer of event.consumers) {
+              print(
+                `  → ${consumer.consumer.padEnd(20)} ${consumer.outcome.replaceAll('_', ' ').padEnd(18)} ${consumer.at ?? ''}${consumer.detail ? `  ${consumer.detail}` : ''}`,
+              );
+            }
+          }
         }
         return 0;
       }

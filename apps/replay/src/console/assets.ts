@@ -21,6 +21,7 @@ button.secondary{background:#fff;color:#2d5bd7}button.danger{background:#b3261e;
 .status{display:inline-block;padding:1px 7px;border-radius:9px;font-size:12px;background:#e3e6ea}
 .status-parked{background:#fde7c2}.status-replayed,.status-completed{background:#cdeccf}.status-discarded,.status-cancelled{background:#ddd}
 .status-replaying,.status-running,.status-cancelling{background:#cfe0ff}.status-failed{background:#f7c7c3}
+.status-applied{background:#cdeccf}.status-duplicate,.status-not_yet_delivered{background:#ddd}.status-in_progress{background:#cfe0ff}.status-dead_lettered{background:#f7c7c3}
 pre{background:#fff;padding:10px;overflow:auto;max-height:480px;border:1px solid #e3e6ea}
 .card{background:#fff;padding:12px;margin:10px 0;border:1px solid #e3e6ea}.error{color:#b3261e}.ok{color:#1e7b34}
 .bar{width:100%;height:14px;margin:6px 0;accent-color:#2d5bd7}

@@ -10,10 +10,12 @@ import { cancelReplay, getReplay, startReplay } from '../replays/operations';
 import { repairEntry } from '../replays/repair';
 import { dryRunView, replayView } from '../replays/replay-view';
 import { deadLetterDetail } from '../routes/get-dead-letter';
+import { flowView } from '../routes/get-flow';
 import type { EntryFilter } from '../store/entry-queries';
 import { CONSOLE_CSS, HTMX } from './assets';
 import { ErrorPage, Layout } from './layout';
 import { EntryPage } from './pages/entry';
+import { FlowPage } from './pages/flow';
 import { Overview, ReplayTable } from './pages/overview';
 import { DryRunPage, ReplayPage, ReplayProgress } from './pages/replay';
 
@@ -154,6 +156,18 @@ export function consoleApp(ctx: ReplayContext, principals: Principals): Hono {
         problems={problems}
       />,
     );
+  });
+
+  app.get('/flows', async (c) => {
+    const id = c.req.query('id')?.trim().slice(0, 512) ?? '';
+    const flow =
+      id === ''
+        ? undefined
+        : await flowView(ctx, id).catch((error: unknown) => {
+            if (error instanceof ProblemError && error.status === 404) return undefined;
+            throw error;
+          });
+    return c.html(<FlowPage operator={c.get('operator').email} id={id} flow={flow} />);
   });
 
   app.get('/dead-letters/:id', async (c) => {

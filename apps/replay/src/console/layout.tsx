@@ -19,6 +19,7 @@ export function Layout(props: { title: string; operator: string; children?: Chil
           </a>
           <a href="/console/replays">Replays</a>
           <a href="/console/audit">Audit</a>
+          <a href="/console/flows">Where is my event?</a>
           <span class="who">signed in as {props.operator}</span>
         </header>
         <main>{props.children}</main>
