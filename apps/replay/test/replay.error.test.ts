@@ -73,6 +73,7 @@ describe('refused requests', () => {
       '/v1/dead-letters/{dead_letter_id}',
       '/v1/dead-letters/{dead_letter_id}/repairs',
       '/v1/discards',
+      '/v1/flows/{id}',
       '/v1/replays',
       '/v1/replays/{replay_id}',
       '/v1/replays/{replay_id}/cancel',

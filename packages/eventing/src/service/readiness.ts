@@ -19,9 +19,12 @@ export function createReadiness(options: ReadinessOptions): () => Promise<boolea
 
   const check = async (): Promise<boolean> => {
     let timer: NodeJS.Timeout | undefined;
+    const query = options.firestore.collection('_readiness').limit(1).get();
+    // A query that outlives its timeout may still fail later (the client closing): not unhandled.
+    query.catch(() => undefined);
     try {
       await Promise.race([
-        options.firestore.collection('_readiness').limit(1).get(),
+        query,
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error('firestore timed out')), timeoutMs);
         }),
