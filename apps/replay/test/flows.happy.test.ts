@@ -57,7 +57,7 @@ describe('where is my event?', () => {
           ? res.body
           : undefined;
       },
-      { timeoutMs: 30_000, message: 'the flow with one consumer dead-lettered, one applied' },
+      { timeoutMs: 60_000, message: 'the flow with one consumer dead-lettered, one applied' },
     );
 
   it('shows each event, its producer and each catalog consumer’s outcome, by correlation id or event id', async () => {

@@ -62,7 +62,7 @@ describe('push consumer on real push subscriptions', () => {
     const publishing = Promise.all(
       [0, 1, 2].flatMap(() => payloads.map((payload) => bus.publish(REQUESTED, payload))),
     );
-    // ... while 50 identical deliveries of one more event hit the endpoint concurrently.
+    // ... while 10 identical deliveries of one more event hit the endpoint concurrently.
     const hot = `alloc-${randomUUID()}`;
     const body = JSON.stringify(pushBody(event(REQUESTED, requestedPayload(hot))));
     // Each sender retries a 503 as Pub/Sub would, until it is acknowledged.
@@ -79,7 +79,7 @@ describe('push consumer on real push subscriptions', () => {
         await new Promise((r) => setTimeout(r, 100 + attempt * 100));
       }
     };
-    const posts = Promise.all(Array.from({ length: 50 }, deliverUntilAcked));
+    const posts = Promise.all(Array.from({ length: 10 }, deliverUntilAcked));
     await publishing;
     for (const status of await posts) expect(status).toBe(204);
 
