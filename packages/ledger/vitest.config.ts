@@ -5,6 +5,8 @@ export default defineConfig({
     globalSetup: ['@gpuaas/testkit/global-setup'],
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
+    // Waits on push delivery: a loaded CI machine needs more than the 1 s default.
+    expect: { poll: { timeout: 15_000 } },
     hookTimeout: 60_000,
   },
 });

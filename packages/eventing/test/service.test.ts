@@ -254,7 +254,7 @@ describe('a service', () => {
         {
           env: { ...process.env, TEST_PROJECT_ID: bus.projectId },
           encoding: 'utf8',
-          timeout: 60_000,
+          timeout: 150_000,
         },
       );
     const quiet = run('service-clients');
@@ -263,5 +263,5 @@ describe('a service', () => {
     // The same without the emulator settings warns: the check above can see it.
     const noisy = run('plain-clients');
     expect(noisy.stderr).toContain('MetadataLookupWarning');
-  });
+  }, 320_000);
 });
