@@ -46,13 +46,13 @@ describe('every consumed event becomes one stored notification and one delivery'
       (type) => [type, payloadFor(type, user.userId, tag)] as const,
     );
 
-    // Three deliveries of each event: two at once, then one more after the first are in.
+    // Three deliveries of each event (Pub/Sub may add its own): two at once, then one more.
     await Promise.all(payloads.flatMap(([type, p]) => [h.publish(type, p), h.publish(type, p)]));
     for (const [type] of payloads)
-      await expect.poll(() => pushesOf(h, type), { timeout: 20_000 }).toBe(2);
+      await expect.poll(() => pushesOf(h, type), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
     await Promise.all(payloads.map(([type, p]) => h.publish(type, p)));
     for (const [type] of payloads)
-      await expect.poll(() => pushesOf(h, type), { timeout: 20_000 }).toBe(3);
+      await expect.poll(() => pushesOf(h, type), { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
 
     await expect.poll(() => receiver.received.length, { timeout: 15_000 }).toBe(8);
     await expect
