@@ -24,7 +24,7 @@ function devBusAt(serviceUrls: Partial<Record<ServiceName, string>>, project: st
   return deriveBus(settings);
 }
 
-describe('infra/gcloud/deploy-bus.sh on the Pub/Sub emulator', { timeout: 300_000 }, () => {
+describe('infra/gcloud/deploy-bus.sh on the Pub/Sub emulator', { timeout: 600_000 }, () => {
   const project = uniqueProjectId('gcloud-bus');
   const urls = {
     orchestrator: 'http://127.0.0.1:9301',

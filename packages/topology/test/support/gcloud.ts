@@ -70,7 +70,7 @@ export function gcloudSandbox(target: { real: true } | { stub: string }): Gcloud
               CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: 'true',
               ...env,
             },
-            timeout: 240_000,
+            timeout: 540_000,
             maxBuffer: 16 * 1024 * 1024,
           },
           (error, stdout, stderr) => {
