@@ -35,17 +35,31 @@ export interface RunningPlatform {
   stop(): Promise<void>;
 }
 
-async function waitForHealth(app: LocalApp, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+/**
+ * Until the app answers its health check. A slow start (a loaded machine, a first
+ * transpile) is named every `reportEveryMs` rather than given up on: "ready" means every app
+ * answers, and a crashing app is restarted by its supervisor meanwhile.
+ */
+async function waitForHealth(
+  app: LocalApp,
+  isStopped: () => boolean,
+  report: (waitedSeconds: number) => void,
+  reportEveryMs = 30_000,
+): Promise<void> {
+  const started = Date.now();
+  let nextReport = started + reportEveryMs;
+  while (!isStopped()) {
     try {
-      if ((await fetch(`${app.url}/healthz`)).ok) return true;
+      if ((await fetch(`${app.url}/healthz`)).ok) return;
     } catch {
       // Not listening yet.
     }
+    if (Date.now() >= nextReport) {
+      report(Math.round((Date.now() - started) / 1000));
+      nextReport += reportEveryMs;
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return false;
 }
 
 /** Emulators, the bus, every app on its port, the scheduler ticks and a demo user: the platform. */
@@ -105,10 +119,16 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       process.start();
       say(`started ${app.name} on ${app.url} (pid ${process.pid})`);
     });
-    const health = await Promise.all(apps.map((app) => waitForHealth(app, 90_000)));
-    apps.forEach((app, index) => {
-      if (!health[index]) say(`${app.name} did not answer ${app.url}/healthz in time`);
-    });
+    await Promise.all(
+      apps.map((app) =>
+        waitForHealth(
+          app,
+          () => stopped,
+          (seconds) =>
+            say(`waiting for ${app.name}: ${app.url}/healthz not answering after ${seconds} s`),
+        ),
+      ),
+    );
 
     // Cloud Scheduler's jobs, as timers: each task of each running app.
     for (const app of apps) {

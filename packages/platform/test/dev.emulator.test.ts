@@ -51,7 +51,7 @@ describe('pnpm dev', () => {
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
     await expect
-      .poll(() => output, { timeout: 150_000, interval: 250 })
+      .poll(() => output, { timeout: 240_000, interval: 250 })
       .toContain('GPUaaS platform ready');
 
     // The whole bus of the catalog, in this project.
@@ -105,5 +105,5 @@ describe('pnpm dev', () => {
       }
     };
     expect(pids.filter(alive)).toEqual([]);
-  }, 240_000);
+  }, 330_000);
 });
