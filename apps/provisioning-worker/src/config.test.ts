@@ -26,6 +26,7 @@ describe('the worker configuration', () => {
       SIM_RELEASE_FAILURE_RATE: '0.25',
       SIM_SEED: 'demo',
       SIM_USER_QUOTA_GPUS: '16',
+      SIM_RELEASE_FAILURE_REGIONS: 'europe-west4, asia-east1',
     });
     expect(config.simulated).toMatchObject({
       seed: 'demo',
@@ -33,6 +34,7 @@ describe('the worker configuration', () => {
       bootLatencyMs: [100, 200],
       releaseFailureRate: 0.25,
       userQuotaGpus: 16,
+      releaseFailureRegions: ['europe-west4', 'asia-east1'],
     });
   });
 
@@ -40,6 +42,7 @@ describe('the worker configuration', () => {
     ['SIM_CAPACITY', 'h100=8'],
     ['SIM_BOOT_LATENCY_MS', '200-100'],
     ['SIM_CREATE_FAILURE_RATE', '1.5'],
+    ['SIM_RELEASE_FAILURE_REGIONS', 'europe west4'],
     ['RELEASE_RETRY_SECONDS', 'soon'],
     ['PROVIDER', 'gce'],
   ])('names the variable at fault: %s=%s', (name, value) => {

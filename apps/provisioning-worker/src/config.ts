@@ -45,6 +45,18 @@ function rate(env: Env, name: string): number {
   return value;
 }
 
+function regions(env: Env, name: string): string[] {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return [];
+  return raw.split(',').map((entry) => {
+    const region = entry.trim();
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(region)) {
+      throw new ConfigError(name, `expected comma-separated regions, got "${entry}"`);
+    }
+    return region;
+  });
+}
+
 function range(env: Env, name: string, fallback: [number, number]): [number, number] {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;
@@ -100,6 +112,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
       createFailureRate: rate(env, 'SIM_CREATE_FAILURE_RATE'),
       bootFailureRate: rate(env, 'SIM_BOOT_FAILURE_RATE'),
       releaseFailureRate: rate(env, 'SIM_RELEASE_FAILURE_RATE'),
+      releaseFailureRegions: regions(env, 'SIM_RELEASE_FAILURE_REGIONS'),
       ...(quota ? { userQuotaGpus: envInteger(env, 'SIM_USER_QUOTA_GPUS', 0, 1, 1_000_000) } : {}),
     },
     provisioning: {

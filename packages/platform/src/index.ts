@@ -1,6 +1,14 @@
 export type { LocalApp } from './apps';
 export { localApps, localUrls, REPO_DIR } from './apps';
 export { banner } from './banner';
+export type { PlatformTarget } from './demo/client';
+export { reportLines } from './demo/report';
+export type { ScenarioResult, StepResult } from './demo/run';
+export { runScenario } from './demo/run';
+export type { ScenarioOptions } from './demo/scenario';
+export { paidCheckout } from './demo/stripe-events';
+export type { CatalogRow, TimelineRow } from './demo/timeline';
+export { catalogCoverage } from './demo/timeline';
 export { LOCAL_SECRETS, localEnv } from './local-env';
 export type { PlatformOptions, RunningPlatform } from './platform';
 export { startPlatform } from './platform';

@@ -11,6 +11,14 @@ export const LOCAL_SECRETS: Readonly<Record<string, string>> = {
   OPS_ALERT_WEBHOOK_URL: '',
 };
 
+/**
+ * Local settings beside production's: the simulated provider gives each user a quota of 16 GPUs,
+ * as a cloud project's GPU quota would (`pnpm demo`'s third allocation runs into it).
+ */
+export const LOCAL_SETTINGS: Partial<Record<ServiceName, Readonly<Record<string, string>>>> = {
+  'provisioning-worker': { SIM_USER_QUOTA_GPUS: '16' },
+};
+
 export interface LocalEnvOptions {
   project: string;
   port: number;
@@ -33,6 +41,7 @@ export function localEnv(service: ServiceName, options: LocalEnvOptions): NodeJS
   return {
     ...inherited,
     ...definition.env,
+    ...LOCAL_SETTINGS[service],
     ...secrets,
     SERVICE_NAME: service,
     GCP_PROJECT_ID: options.project,

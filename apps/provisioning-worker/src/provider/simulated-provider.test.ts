@@ -112,6 +112,27 @@ describe('the simulated provider', () => {
     expect(again).toMatchObject({ instanceId: made.instanceId, state: 'terminated' });
   });
 
+  it('fails every terminate call in a region under an outage, and none elsewhere', async () => {
+    const sim = new SimulatedProvider(
+      options({
+        capacity: { h100: { 'us-central1': 8, 'europe-west4': 8 } },
+        releaseFailureRegions: ['europe-west4'],
+      }),
+    );
+    const down = await sim.createInstance(
+      { ...request('alloc-eu'), region: 'europe-west4' },
+      call('key-eu'),
+    );
+    const up = await sim.createInstance(request('alloc-us'), call('key-us'));
+    for (const attempt of ['r-1', 'r-2', 'r-3']) {
+      await expect(sim.terminateInstance(down.instanceId, call(attempt))).rejects.toMatchObject({
+        code: 'provider_error',
+      });
+    }
+    expect((await sim.terminateInstance(up.instanceId, call('r-us'))).alreadyGone).toBe(false);
+    expect(sim.liveInstances().map((i) => i.instanceId)).toEqual([down.instanceId]);
+  });
+
   it('lists live instances by allocation label, and stops when the signal aborts', async () => {
     const sim = new SimulatedProvider(options({ callLatencyMs: [50, 50] }));
     await sim.createInstance(request('alloc-1', 1), call('key-1'));

@@ -27,6 +27,8 @@ export interface SimulatedProviderOptions {
   bootFailureRate: number;
   /** Share of terminate calls answered `provider_error` (the instance stays). */
   releaseFailureRate: number;
+  /** Regions whose control plane fails every terminate call (an outage: releases there fail). */
+  releaseFailureRegions?: readonly string[];
   /** GPUs one user may hold at once; unlimited when absent. */
   userQuotaGpus?: number;
   now?: () => Date;
@@ -170,9 +172,11 @@ export class SimulatedProvider implements GpuProvider {
       };
     }
     // A key that succeeded once stays succeeded; only fresh keys draw a failure.
+    const outage = this.options.releaseFailureRegions?.includes(instance.region) === true;
     if (
       !this.terminations.has(key) &&
-      seededDraw(this.options.seed, 'release-failure', key) < this.options.releaseFailureRate
+      (outage ||
+        seededDraw(this.options.seed, 'release-failure', key) < this.options.releaseFailureRate)
     ) {
       throw new ProviderError('provider_error', 'simulated provider: terminate failed', true);
     }
