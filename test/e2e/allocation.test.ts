@@ -1,9 +1,9 @@
 // One user's allocation through every app: top-up, request, active, metered, released, charged,
 // notified — through the real push subscriptions of the derived bus.
 import { createLedger } from '@gpuaas/ledger';
+import { paidCheckout } from '@gpuaas/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlatformUnderTest, startPlatformUnderTest } from '../support/platform';
-import { paidCheckout } from '../support/stripe-events';
 
 describe('an allocation through the whole platform', () => {
   let platform: PlatformUnderTest;

@@ -1,10 +1,10 @@
 // One trace from `POST /v1/allocations` through provisioning, billing and the notification relay.
 
 import { startTracing, type Tracing } from '@gpuaas/eventing';
+import { paidCheckout } from '@gpuaas/platform';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlatformUnderTest, startPlatformUnderTest } from '../support/platform';
-import { paidCheckout } from '../support/stripe-events';
 
 describe('one trace across the platform', () => {
   const exporter = new InMemorySpanExporter();

@@ -147,24 +147,26 @@ export function assembleFlow(id: string, correlationId: string, facts: FlowFacts
           dead_letter_id: letter?.id ?? null,
         };
       }
-      if (letter && letter.status !== 'replayed') {
+      if (record?.state === 'in_progress') {
+        return { consumer, outcome: 'in_progress', at: null, detail: null, dead_letter_id: null };
+      }
+      if (letter) {
+        // Replayed (as itself or as a repaired revision under a new event id): this event was
+        // still dead-lettered here; the replayed one shows its own outcome.
         return {
           consumer,
           outcome: 'dead_lettered',
           at: iso(letter.firstSeenAt),
-          detail: `${letter.reasonCode} (${letter.status})`,
+          detail: `${letter.reasonCode} (${letter.status === 'replayed' ? 'replayed, not applied as this event yet' : letter.status})`,
           dead_letter_id: letter.id,
         };
-      }
-      if (record?.state === 'in_progress') {
-        return { consumer, outcome: 'in_progress', at: null, detail: null, dead_letter_id: null };
       }
       return {
         consumer,
         outcome: 'not_yet_delivered',
         at: null,
-        detail: letter ? `replayed from dead letter ${letter.id}, not applied yet` : null,
-        dead_letter_id: letter?.id ?? null,
+        detail: null,
+        dead_letter_id: null,
       };
     });
   }
