@@ -118,6 +118,49 @@ describe('producer outbox: transact outside a delivery', () => {
     expect(requested.where((m) => m.attributes.event_id === result.event_id)).toHaveLength(1);
   });
 
+  it('answers the caller once committed when the publish hangs, and the publish still goes once', async () => {
+    let recover: () => void = () => undefined;
+    const recovered = new Promise<void>((resolve) => {
+      recover = resolve;
+    });
+    // Pub/Sub unreachable: the client retries (for minutes) until the emulator is back.
+    const hanging = (publisher: Publisher): Publisher => ({
+      ...publisher,
+      send: (message) =>
+        message.topic === REQUESTED
+          ? recovered.then(() => publisher.send(message))
+          : publisher.send(message),
+    });
+    const { producer } = orchestrator(hanging);
+    const id = `alloc-${randomUUID()}`;
+    const started = Date.now();
+    const { result, published } = await producer.transact(
+      async (tx, emit) => {
+        tx.set(allocation(id), { status: 'requested' });
+        return emit(REQUESTED, requestedPayload(id));
+      },
+      { correlationId: 'c' },
+    );
+    const waited = Date.now() - started;
+    expect(published).toBe(false);
+    expect(waited).toBeGreaterThanOrEqual(4_900);
+    expect(waited).toBeLessThan(30_000);
+    expect((await allocation(id).get()).get('status')).toBe('requested');
+    expect(requested.where((m) => m.attributes.event_id === result.event_id)).toHaveLength(0);
+
+    recover();
+    await requested.waitFor((m) => m.attributes.event_id === result.event_id);
+    await expect
+      .poll(async () =>
+        (await bus.firestore.collection('outbox').doc(result.event_id).get()).get('published_at'),
+      )
+      .not.toBeNull();
+    expect(
+      await (await orchestrator().app.request('/tasks/outbox-sweep', { method: 'POST' })).json(),
+    ).toMatchObject({ published: 0 });
+    expect(requested.where((m) => m.attributes.event_id === result.event_id)).toHaveLength(1);
+  });
+
   it('a transaction retried on contention stages the events of its last attempt only', async () => {
     const { producer } = orchestrator();
     const id = `alloc-${randomUUID()}`;

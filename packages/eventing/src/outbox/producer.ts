@@ -32,7 +32,15 @@ export interface ProducerOptions {
   publisher: Publisher;
   outbox: Outbox;
   logger: Logger;
+  /**
+   * How long a caller waits for the publish after commit (default 5 s). Pub/Sub unreachable, the
+   * client retries for minutes; the state is committed, so the caller is answered and the
+   * publish goes on — or the outbox sweep re-drives it.
+   */
+  relayWaitMs?: number;
 }
+
+export const DEFAULT_RELAY_WAIT_MS = 5_000;
 
 /**
  * The producer outbox: what `body` writes and emits commits in one transaction; the events are
@@ -40,6 +48,7 @@ export interface ProducerOptions {
  * A failed publish is not the caller's failure: the state is committed and the event will go.
  */
 export function createProducer(options: ProducerOptions): Producer {
+  const waitMs = options.relayWaitMs ?? DEFAULT_RELAY_WAIT_MS;
   return {
     async transact(body, { maxAttempts, ...context }) {
       const { result, staged } = await inSpan('firestore.transaction', {}, () =>
@@ -50,10 +59,18 @@ export function createProducer(options: ProducerOptions): Producer {
       );
       const emitted = staged.messages.map((message) => message.attributes.event_id ?? '');
       if (emitted.length === 0) return { result, emitted, published: true };
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await inSpan('outbox.relay', { 'gpuaas.events': emitted.length }, () =>
+        const relayed = inSpan('outbox.relay', { 'gpuaas.events': emitted.length }, () =>
           options.outbox.relay(staged),
         );
+        const waited = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            relayed.catch(() => undefined); // still going; its failure is the sweep's to fix
+            reject(new Error(`publish still pending after ${waitMs} ms`));
+          }, waitMs);
+        });
+        await Promise.race([relayed, waited]);
         return { result, emitted, published: true };
       } catch (error) {
         options.logger.warn(
@@ -61,6 +78,8 @@ export function createProducer(options: ProducerOptions): Producer {
           'events committed but not yet published; the outbox sweep re-drives them',
         );
         return { result, emitted, published: false };
+      } finally {
+        clearTimeout(timer);
       }
     },
   };
