@@ -1,6 +1,7 @@
 // Every app of the platform on one TestBus, wired by the bus derived from the catalog: what the
 // end-to-end and reliability suites (and the pipeline bench) run against.
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import { billingWorkerService, loadBillingConfig } from '@gpuaas/billing-worker';
 import type { Service, ServiceOptions } from '@gpuaas/eventing';
 import { TestBus } from '@gpuaas/eventing/testing';
@@ -8,12 +9,13 @@ import { createUserRegistry } from '@gpuaas/http-api';
 import { loadRelayConfig, notificationRelayService } from '@gpuaas/notification-relay';
 import { loadOrchestratorConfig, orchestratorService } from '@gpuaas/orchestrator';
 import { loadPaymentsConfig, paymentsService } from '@gpuaas/payments';
-import { LOCAL_SECRETS, localEnv } from '@gpuaas/platform';
+import { AppProcess, LOCAL_SECRETS, localApps, localEnv } from '@gpuaas/platform';
 import { loadWorkerConfig, provisioningWorkerService } from '@gpuaas/provisioning-worker';
 import { loadReplayConfig, replayService } from '@gpuaas/replay';
 import { apply, deriveBus, localSettingsAt } from '@gpuaas/topology';
 import { type ServiceName, tasksOf } from '@gpuaas/topology/services';
 import Stripe from 'stripe';
+import { HttpFront } from './faults';
 
 type Env = Record<string, string>;
 
@@ -47,12 +49,46 @@ export interface PlatformUnderTest {
   tick(app: AppName, task: string): Promise<unknown>;
   /** A Stripe webhook as Stripe sends it, signed with the payments service's secret. */
   stripeWebhook(event: object): Promise<Response>;
+  /** Each app's push front (with `fronts`): what Pub/Sub pushes to. */
+  fronts: Partial<Record<AppName, HttpFront>>;
+  /** Push endpoint of each subscription of the derived bus, by subscription name. */
+  pushEndpoints: Record<string, string>;
+  /** The app run as its own process (with `child`), restarted by its supervisor when killed. */
+  child?: { app: AppName; process: AppProcess; lines: string[] };
   close(): Promise<void>;
 }
 
 export interface PlatformOptions {
   /** Extra or overriding environment per app. */
   env?: Partial<Record<AppName, Env>>;
+  /** Pub/Sub pushes through a counting front per app (which can refuse deliveries for a while). */
+  fronts?: boolean;
+  /** One app as its own process (`node` with its `src/index.ts`, as Cloud Run runs it). */
+  child?: AppName;
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+
+async function untilHealthy(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${url}/healthz`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url} did not answer /healthz in ${timeoutMs / 1000} s`);
 }
 
 export async function startPlatformUnderTest(
@@ -61,11 +97,14 @@ export async function startPlatformUnderTest(
   const bus = await TestBus.start('platform');
   const urls = {} as PlatformUnderTest['urls'];
   const services = {} as Record<AppName, Service>;
+  const fronts: PlatformUnderTest['fronts'] = {};
+  let child: PlatformUnderTest['child'];
   for (const name of Object.keys(APPS) as AppName[]) {
+    const port = name === options.child ? await freePort() : 0;
     const env = {
       ...(localEnv(name, {
         project: bus.projectId,
-        port: 0,
+        port,
         pubsubHost: process.env.PUBSUB_EMULATOR_HOST ?? '',
         firestoreHost: process.env.FIRESTORE_EMULATOR_HOST ?? '',
       }) as Env),
@@ -73,11 +112,44 @@ export async function startPlatformUnderTest(
       ...TEST_ENV[name],
       ...options.env?.[name],
     };
+    if (name === options.child) {
+      const app = localApps().find((a) => a.name === name);
+      if (!app) throw new Error(`no app ${name}`);
+      const lines: string[] = [];
+      const supervised = new AppProcess({
+        name,
+        entry: app.entry,
+        cwd: app.dir,
+        env,
+        onLine: (line) => lines.push(line),
+        onEvent: (line) => lines.push(`# ${line}`),
+        restartDelayMs: 200,
+      });
+      supervised.start();
+      urls[name] = `http://127.0.0.1:${port}`;
+      child = { app: name, process: supervised, lines };
+      continue;
+    }
     const served = await bus.serve(APPS[name](env), false);
     urls[name] = served.url;
     services[name] = served.service;
   }
-  const result = await apply(bus.pubsub, deriveBus(localSettingsAt(urls)));
+  if (child) await untilHealthy(urls[child.app], 180_000);
+  const pushUrls = { ...urls };
+  if (options.fronts) {
+    for (const name of Object.keys(APPS) as AppName[]) {
+      const front = await HttpFront.start(urls[name]);
+      fronts[name] = front;
+      pushUrls[name] = front.url;
+    }
+  }
+  const derived = deriveBus(localSettingsAt(pushUrls));
+  const result = await apply(bus.pubsub, derived);
+  const pushEndpoints = Object.fromEntries(
+    derived.subscriptions.flatMap((sub) =>
+      sub.pushEndpoint ? [[sub.name, sub.pushEndpoint]] : [],
+    ),
+  );
   if (result.unresolved.length > 0) throw new Error('the derived bus could not be applied');
 
   const registry = createUserRegistry(bus.firestore);
@@ -107,6 +179,13 @@ export async function startPlatformUnderTest(
         body: payload,
       });
     },
-    close: () => bus.close(),
+    fronts,
+    pushEndpoints,
+    ...(child ? { child } : {}),
+    async close() {
+      await child?.process.stop();
+      await Promise.all(Object.values(fronts).map((front) => front.close()));
+      await bus.close();
+    },
   };
 }

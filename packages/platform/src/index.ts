@@ -12,3 +12,5 @@ export { catalogCoverage } from './demo/timeline';
 export { LOCAL_SECRETS, localEnv } from './local-env';
 export type { PlatformOptions, RunningPlatform } from './platform';
 export { startPlatform } from './platform';
+export type { AppProcessOptions } from './app-process';
+export { AppProcess } from './app-process';
