@@ -1,3 +1,5 @@
+export type { AppProcessOptions } from './app-process';
+export { AppProcess } from './app-process';
 export type { LocalApp } from './apps';
 export { localApps, localUrls, REPO_DIR } from './apps';
 export { banner } from './banner';
@@ -12,5 +14,3 @@ export { catalogCoverage } from './demo/timeline';
 export { LOCAL_SECRETS, localEnv } from './local-env';
 export type { PlatformOptions, RunningPlatform } from './platform';
 export { startPlatform } from './platform';
-export type { AppProcessOptions } from './app-process';
-export { AppProcess } from './app-process';
