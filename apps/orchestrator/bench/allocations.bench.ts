@@ -2,7 +2,6 @@
 // the emulators (orchestrator + provisioning worker, simulated provider without latency), beside
 // a baseline measured in the same run: a bare Pub/Sub push to a no-op endpoint.
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { ALLOCATIONS_COLLECTION, msOf } from '@gpuaas/allocations';
 import { EVENT_TYPES } from '@gpuaas/contracts';
 import { TestBus } from '@gpuaas/eventing/testing';
@@ -11,9 +10,12 @@ import {
   provisioningWorkerService,
   SimulatedProvider,
 } from '@gpuaas/provisioning-worker';
-import { acquireSharedEmulators } from '@gpuaas/testkit';
-import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import {
+  acquireSharedEmulators,
+  figure,
+  noopPushBaseline,
+  recordBenchFigures,
+} from '@gpuaas/testkit';
 import { loadOrchestratorConfig } from '../src/config';
 import { orchestratorService } from '../src/service';
 
@@ -67,45 +69,7 @@ async function baseline(
   count: number,
   width: number,
 ): Promise<Figures> {
-  const arrived = new Map<string, number>();
-  let done: () => void = () => {};
-  const all = new Promise<void>((resolve) => {
-    done = resolve;
-  });
-  const app = new Hono();
-  app.post('/noop', async (c) => {
-    const body = (await c.req.json()) as { message: { attributes: Record<string, string> } };
-    const id = body.message.attributes.bench_id ?? '';
-    if (!arrived.has(id)) arrived.set(id, performance.now());
-    if (arrived.size >= count) done();
-    return c.body(null, 204);
-  });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((resolve) => server.once('listening', resolve));
-  const port = (server.address() as { port: number }).port;
-  const topicName = `bench.noop.${width}`;
-  const [topic] = await bus.pubsub.topic(topicName).get({ autoCreate: true });
-  await topic.createSubscription(`${topicName}.push`, {
-    pushConfig: { pushEndpoint: `http://127.0.0.1:${port}/noop` },
-    ackDeadlineSeconds: 30,
-  });
-  const sent = new Map<string, number>();
-  const started = performance.now();
-  await lanes(
-    count,
-    async (i) => {
-      const id = String(i);
-      sent.set(id, performance.now());
-      await topic.publishMessage({ data: Buffer.from('{}'), attributes: { bench_id: id } });
-      if (width === 1) while (!arrived.has(id)) await new Promise((r) => setTimeout(r, 1));
-    },
-    width,
-  );
-  await all;
-  const latencies = [...arrived].map(([id, t]) => t - (sent.get(id) ?? t));
-  const seconds = (Math.max(...arrived.values()) - started) / 1000;
-  server.close();
-  return figures(name, latencies, seconds);
+  return { name, ...(await noopPushBaseline(bus.pubsub, { count, width })) };
 }
 
 /** The orchestrator and the worker on one bus; `run` measures a batch of POSTs to active. */
@@ -218,6 +182,19 @@ async function main() {
       );
     }
     console.log(`  worker deliveries: ${JSON.stringify(outcomes)}`);
+    recordBenchFigures('orchestrator-allocations', [
+      figure(`POST → active, allocations/s at concurrency ${CONCURRENCY}`, path.perSecond, '/s', {
+        name: 'bare push to a no-op endpoint, messages/s',
+        value: base.perSecond,
+      }),
+      figure(
+        'POST → active p50, one at a time',
+        single.p50,
+        'ms',
+        { name: 'bare push p50, one at a time', value: baseSingle.p50 },
+        'lower',
+      ),
+    ]);
     console.log(
       `  ratio: ${(path.perSecond / base.perSecond).toFixed(3)} of the baseline's throughput at concurrency ${CONCURRENCY}; one at a time, p50 ${(single.p50 / baseSingle.p50).toFixed(1)}x the bare push's`,
     );

@@ -1,5 +1,7 @@
 export type { SharedEmulatorOptions } from './acquire-shared-emulators';
 export { acquireSharedEmulators } from './acquire-shared-emulators';
+export type { BenchFigure, PushFigures } from './bench';
+export { figure, noopPushBaseline, quantiles, recordBenchFigures } from './bench';
 export { clearFirestore } from './clear-firestore';
 export type { EmulatorName, SerializedError } from './errors';
 export {
