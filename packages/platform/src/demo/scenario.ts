@@ -199,39 +199,23 @@ export function scenarioSteps(
         return `${refused} failed: ${failed.failure?.reason_code ?? 'no reason'}`;
       },
     },
-    options.releaseOutageRegion
-      ? {
-          title: `a release that fails: ${secondRegion} cannot terminate instances`,
-          async run() {
-            const second = state.allocations.second as string;
-            await api.expect(
-              202,
-              'orchestrator',
-              'POST',
-              `/v1/allocations/${second}/release`,
-              user,
-            );
-            await statusOf(second, ['release_failed'], () =>
-              api.tick('provisioning-worker', 'release-retries'),
-            );
-            return `${second} release_failed (billing stopped; an operator is alerted)`;
-          },
+    {
+      title: options.releaseOutageRegion
+        ? `a release that fails: ${secondRegion} cannot terminate instances`
+        : 'release the second allocation by hand',
+      async run() {
+        const second = state.allocations.second as string;
+        await api.expect(202, 'orchestrator', 'POST', `/v1/allocations/${second}/release`, user);
+        if (!options.releaseOutageRegion) {
+          await statusOf(second, ['released']);
+          return `${second} released`;
         }
-      : {
-          title: 'release the second allocation by hand',
-          async run() {
-            const second = state.allocations.second as string;
-            await api.expect(
-              202,
-              'orchestrator',
-              'POST',
-              `/v1/allocations/${second}/release`,
-              user,
-            );
-            await statusOf(second, ['released']);
-            return `${second} released`;
-          },
-        },
+        await statusOf(second, ['release_failed'], () =>
+          api.tick('provisioning-worker', 'release-retries'),
+        );
+        return `${second} release_failed (billing stopped; an operator is alerted)`;
+      },
+    },
     {
       title: 'usage metered until the balance is depleted',
       async run() {
