@@ -22,6 +22,22 @@ describe('reliability: an app killed mid-flight', () => {
         kills.push(pid);
       }
     };
+    const untilRestarted = async (killed: number | undefined) => {
+      const deadline = Date.now() + 120_000;
+      while (Date.now() < deadline) {
+        const pid = child.process.pid;
+        const healthy =
+          pid !== undefined &&
+          pid !== killed &&
+          (await fetch(`${platform.urls[child.app]}/healthz`).then(
+            (res) => res.ok,
+            () => false,
+          ));
+        if (healthy) return;
+        await sleep(100);
+      }
+      throw new Error(`${child.app} did not come back after SIGKILL`);
+    };
     const startedAt = Date.now();
     const killing = (async () => {
       await sleep(1_000);
@@ -31,8 +47,10 @@ describe('reliability: an app killed mid-flight', () => {
       users: 5,
       midFlight: async () => {
         await killing;
-        // Again once it is back and busy with the allocations' windows and usage.
-        setTimeout(kill, 4_000);
+        // Again once it is back and busy with the redeliveries, the windows and the usage.
+        await untilRestarted(kills[0]);
+        await sleep(500);
+        kill();
       },
     });
     report = await account(platform, lifecycles, {

@@ -265,7 +265,7 @@ async function redriveStalled(platform: PlatformUnderTest, stalled: Pending[]): 
     if (!item.subscription || !item.message) continue;
     const endpoint = platform.pushEndpoints[item.subscription];
     if (!endpoint) {
-      console.log(`no push endpoint for ${item.subscription}`);
+      console.warn(`redelivery: no push endpoint for ${item.subscription}`);
       continue;
     }
     const res = await fetch(endpoint, {
@@ -282,7 +282,8 @@ async function redriveStalled(platform: PlatformUnderTest, stalled: Pending[]): 
       }),
     });
     if (res.ok) redelivered += 1;
-    else console.log('redrive', item.subscription, endpoint, res.status, await res.text());
+    else
+      console.warn(`redelivery to ${item.subscription} refused: ${res.status} ${await res.text()}`);
   }
   return redelivered;
 }
