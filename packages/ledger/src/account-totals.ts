@@ -1,11 +1,11 @@
-import type { Transaction } from '@google-cloud/firestore';
+import type { DocumentSnapshot, Transaction } from '@google-cloud/firestore';
 import { Currency } from '@gpuaas/contracts';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { type NormalSide, parseAccount } from './accounts';
-import { balanceKey } from './document-ids';
+import { balanceKey, shardDocumentId } from './document-ids';
 import { LedgerError } from './errors';
 import { safeNumber, storedInteger } from './integers';
-import type { LedgerContext } from './ledger-context';
+import { type LedgerContext, shardCount } from './ledger-context';
 
 /** One balance as the sum of its shards; all amounts in micros. */
 export interface AccountTotals {
@@ -22,7 +22,10 @@ export interface AccountTotals {
 }
 
 export interface ReadOptions {
-  /** Read inside this transaction (read-locks the shards: keep it off the per-event path). */
+  /**
+   * Read inside this transaction: the balance's shards by id, read-locked until it commits (keep
+   * it off the per-event path). Sums shards below the configured count: counts only ever grow.
+   */
   tx?: Transaction;
 }
 
@@ -44,17 +47,29 @@ export async function readAccountTotals(
   if (!checkCurrency.Check(currency)) {
     throw new LedgerError('invalid_currency', `${currency} is not an ISO 4217 code`);
   }
-  const query = context.collections.balances.where(
-    'balance_key',
-    '==',
-    balanceKey(account, currency),
-  );
-  // A query over the key, not N fixed ids: a later change of shard count still sums every shard.
-  const snapshot = options.tx ? await options.tx.get(query) : await query.get();
+  let docs: DocumentSnapshot[];
+  if (options.tx) {
+    // Inside a transaction, the shards by id: a query there would lock a range that every other
+    // account's postings write into (the emulator locks the whole collection), so concurrent
+    // credits of different users would wait on each other. Ids lock this balance's shards only.
+    const count = shardCount(context, definition.scope);
+    const refs = Array.from({ length: count }, (_, shard) =>
+      context.collections.balances.doc(shardDocumentId(account, currency, shard)),
+    );
+    docs = (await options.tx.getAll(...refs)).filter((doc) => doc.exists);
+  } else {
+    // A query over the key, not N fixed ids: it sums every shard, whatever the shard count was.
+    const query = context.collections.balances.where(
+      'balance_key',
+      '==',
+      balanceKey(account, currency),
+    );
+    docs = (await query.get()).docs;
+  }
   let debit = 0n;
   let credit = 0n;
   let postings = 0n;
-  for (const doc of snapshot.docs) {
+  for (const doc of docs) {
     const d = storedInteger(doc.get('debit_micros') ?? 0);
     const c = storedInteger(doc.get('credit_micros') ?? 0);
     const n = storedInteger(doc.get('postings') ?? 0);
@@ -74,6 +89,6 @@ export async function readAccountTotals(
     debit_micros: exact(debit, `debits of ${account} ${currency}`),
     credit_micros: exact(credit, `credits of ${account} ${currency}`),
     postings: exact(postings, `postings of ${account} ${currency}`),
-    shards_read: snapshot.size,
+    shards_read: docs.length,
   };
 }

@@ -27,6 +27,31 @@ describe('concurrent postings', () => {
     expect((await h.ledger.check()).ok).toBe(true);
   });
 
+  it("a balance read inside a transaction does not wait on other users' postings", async () => {
+    // What payments does per top-up: read the user's balance in the credit's transaction.
+    const users = Array.from({ length: 12 }, (_, i) => `reader-${i}`);
+    const results = await Promise.all(
+      users.map((user, i) =>
+        h.inTransaction(async (tx) => {
+          const before = await h.ledger.userBalance(user, 'USD', { tx });
+          await h.ledger.post(tx, stripeCredit(user, `evt_reader_${i}`, 1_000_000));
+          return before;
+        }),
+      ),
+    );
+    const attempts = results.reduce((sum, r) => sum + r.attempts, 0);
+    expect(results.map((r) => r.result)).toEqual(users.map(() => 0));
+    // Shards read by id lock that user's balance only; a query over `balance_key` locks the
+    // range every other user's credit writes into, and these retry on each other.
+    expect(attempts).toBeLessThanOrEqual(users.length + 2);
+    for (const user of users) expect(await h.ledger.userBalance(user, 'USD')).toBe(1_000_000);
+    const totals = await h.inTransaction((tx) =>
+      h.ledger.totals(`customer_credit:${users[0]}`, 'USD', { tx }),
+    );
+    expect(totals.result).toMatchObject({ balance_micros: 1_000_000, postings: 1 });
+    expect((await h.ledger.check()).ok).toBe(true);
+  });
+
   it('the same transaction posted 10 times at once is applied once', async () => {
     const input = usageCharge('twin', 'twin-alloc:0', 777);
     const results = await Promise.all(
