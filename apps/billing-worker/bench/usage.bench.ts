@@ -6,7 +6,7 @@ import { type PayloadOf, usageEventId } from '@gpuaas/contracts';
 import { createPublisher, defineSubscription, type Service } from '@gpuaas/eventing';
 import { TestBus } from '@gpuaas/eventing/testing';
 import { createLedger, customerCreditAccount, STRIPE_CLEARING_ACCOUNT } from '@gpuaas/ledger';
-import { acquireSharedEmulators, waitFor } from '@gpuaas/testkit';
+import { acquireSharedEmulators, figure, recordBenchFigures, waitFor } from '@gpuaas/testkit';
 import { loadBillingConfig } from '../src/config';
 import { billingWorkerService } from '../src/service';
 
@@ -210,6 +210,12 @@ async function main() {
       `  billing-worker rated usage:               ${billing.toFixed(1)} events/s (median)`,
     );
     console.log(`  ratio rated / baseline: ${(billing / baseline).toFixed(2)}`);
+    recordBenchFigures('billing-usage', [
+      figure('billing: usage events rated and posted/s (median round)', billing, '/s', {
+        name: 'eventing consumer with a trivial handler, events/s',
+        value: baseline,
+      }),
+    ]);
     console.log(
       `  retries: baseline ${retries(sides[0]?.service as Service)}, billing ${retries(sides[1]?.service as Service)}`,
     );

@@ -6,8 +6,10 @@ import type { Firestore } from '@google-cloud/firestore';
 import { examples } from '@gpuaas/contracts';
 import {
   acquireSharedEmulators,
+  figure,
   firestoreClient,
   pubsubClient,
+  recordBenchFigures,
   uniqueProjectId,
 } from '@gpuaas/testkit';
 import { serve } from '@hono/node-server';
@@ -247,6 +249,23 @@ async function main() {
     console.log(
       `tracing on vs off: ${(withTracing.perSecond / ours.perSecond).toFixed(2)}x throughput, p99 ${withTracing.p99.toFixed(0)} vs ${ours.p99.toFixed(0)} ms`,
     );
+    recordBenchFigures('eventing-consumer', [
+      figure(`consumer events/s at concurrency ${CONCURRENCY}`, ours.perSecond, '/s', {
+        name: 'hand-written push handler, one transaction per event, events/s',
+        value: base.perSecond,
+      }),
+      figure(
+        'consumer p99',
+        ours.p99,
+        'ms',
+        { name: 'hand-written push handler p99', value: base.p99 },
+        'lower',
+      ),
+      figure('consumer events/s with tracing on', withTracing.perSecond, '/s', {
+        name: 'the same consumer with tracing off, events/s',
+        value: ours.perSecond,
+      }),
+    ]);
     await pubsub.close();
     await firestore.terminate();
     await baseFirestore.terminate();

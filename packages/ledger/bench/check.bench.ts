@@ -2,7 +2,13 @@
 // the same run: a bare full scan of the transactions collection that reads every document whole.
 import { performance } from 'node:perf_hooks';
 import type { Firestore } from '@google-cloud/firestore';
-import { acquireSharedEmulators, firestoreClient, uniqueProjectId } from '@gpuaas/testkit';
+import {
+  acquireSharedEmulators,
+  figure,
+  firestoreClient,
+  recordBenchFigures,
+  uniqueProjectId,
+} from '@gpuaas/testkit';
 import { checkLedger } from '../src/check/check-ledger';
 import { ledgerCollections } from '../src/collections';
 import { seedLedger } from './seed-ledger';
@@ -72,6 +78,16 @@ async function main() {
         `${label} of ${ROUNDS}: ledger check ${Math.round(c)} ms (${Math.round((seeded.value / c) * 1000).toLocaleString('en-US')} postings/s) vs bare full scan ${Math.round(b)} ms: ratio ${(c / b).toFixed(2)}`,
       );
     }
+    const checkMs = median(check);
+    recordBenchFigures('ledger-check', [
+      figure(
+        `ledger check of ${seeded.value.toLocaleString('en-US')} postings (median)`,
+        checkMs,
+        'ms',
+        { name: 'bare full scan of the same transactions, ms', value: median(baseline) },
+        'lower',
+      ),
+    ]);
   } finally {
     await firestore.terminate();
     await emulators.stop();

@@ -31,7 +31,7 @@ export const figure = (
   better,
 });
 
-function repoRoot(from = process.cwd()): string {
+export function repoRoot(from = process.cwd()): string {
   let dir = from;
   while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
     const parent = dirname(dir);
@@ -41,9 +41,13 @@ function repoRoot(from = process.cwd()): string {
   return dir;
 }
 
+/** Where benches leave their figures (`<repo>/.bench`, or `BENCH_RESULTS_DIR`). */
+export const benchRecordsDir = (): string =>
+  process.env.BENCH_RESULTS_DIR ?? join(repoRoot(), '.bench');
+
 /** Keeps a bench's figures where `pnpm bench` gathers them into `bench-results.json`. */
 export function recordBenchFigures(bench: string, figures: BenchFigure[]): void {
-  const dir = process.env.BENCH_RESULTS_DIR ?? join(repoRoot(), '.bench');
+  const dir = benchRecordsDir();
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, `${bench}.json`),

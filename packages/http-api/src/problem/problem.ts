@@ -49,6 +49,7 @@ export type ProblemReason =
   | 'idempotency_key_reused'
   | 'idempotency_key_in_flight'
   | 'internal_error'
+  | 'temporarily_unavailable'
   | (string & {});
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
