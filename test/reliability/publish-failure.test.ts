@@ -21,15 +21,11 @@ describe('reliability: a publish failing after commit', () => {
       env: { orchestrator: { PUBSUB_EMULATOR_HOST: proxy.host } },
     });
     const startedAt = Date.now();
-    // Once the credits are in, Pub/Sub goes away for the orchestrator.
-    const outage = (async () => {
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
-      await proxy.cut();
-    })();
     const lifecycles = await runLifecycles(platform, {
       users: 5,
+      // Once the credits are in, Pub/Sub goes away for the orchestrator.
+      beforeRequests: () => proxy.cut(),
       midFlight: async () => {
-        await outage;
         const entries = await platform.bus.firestore
           .collection('outbox')
           .where('published_at', '==', null)

@@ -63,6 +63,8 @@ export interface WorkloadOptions {
   users: number;
   /** Stripe sends the top-up webhook this many times at once. */
   webhookCopies?: number;
+  /** Called once every credit is in, before any allocation is requested. */
+  beforeRequests?: () => Promise<void>;
   /** Called once every allocation is requested: the moment to break something. */
   midFlight?: () => Promise<void>;
   timeoutMs?: number;
@@ -119,6 +121,7 @@ async function lifecyclesOf(
     );
     if (credited !== TOP_UP_CENTS * 10_000) life.stuck = `credit: balance ${credited}`;
   }
+  await options.beforeRequests?.();
 
   await Promise.all(
     lifecycles.map(async (life) => {

@@ -33,6 +33,17 @@ describe('where is my event?', () => {
       { correlationId },
     );
     eventId = emitted[0] as string;
+    // Pub/Sub keeps no order: the resend goes once the relay applied the first, or it could be
+    // the one applied and the first the duplicate.
+    await waitFor(
+      async () => {
+        const res = await h.api<FlowView>('GET', `/v1/flows/${eventId}`);
+        return res.body.events
+          ?.find((e) => e.event_id === eventId)
+          ?.consumers.some((c) => c.consumer === 'notification-relay' && c.outcome === 'applied');
+      },
+      { timeoutMs: 50_000, message: 'the relay applying the first event' },
+    );
     // The same fact sent again under a new event id: a duplicate where it was applied.
     const again = await producer.producer.transact(
       async (_tx, emit) => void emit(ACTIVE, payload),
@@ -41,7 +52,7 @@ describe('where is my event?', () => {
       },
     );
     resentId = again.emitted[0] as string;
-  }, 60_000);
+  }, 90_000);
   afterAll(() => h.close());
 
   const flowOf = async (id: string) =>
