@@ -98,8 +98,12 @@ export class BillingHarness {
     );
   }
 
-  publish<T extends EventType>(eventType: T, payload: PayloadOf<T>): Promise<string> {
-    return this.bus.publish(eventType, payload, { producer: 'test' });
+  publish<T extends EventType>(
+    eventType: T,
+    payload: PayloadOf<T>,
+    options: { version?: string } = {},
+  ): Promise<string> {
+    return this.bus.publish(eventType, payload, { producer: 'test', ...options });
   }
 
   tap(topic: EventType): Promise<TopicTap> {

@@ -65,6 +65,32 @@ describe('usage through real push', () => {
     }
   });
 
+  it('bills in the increment of the active snapshot; a 1.0 active in the configured one', async () => {
+    const perSecond = active({
+      allocation_id: uid('alloc'),
+      user_id: uid('user'),
+      billing_increment_seconds: 1,
+    });
+    const { billing_increment_seconds: _none, ...v1_0 } = {
+      ...perSecond,
+      allocation_id: uid('alloc'),
+    };
+    await h.publish('gpuaas.provisioning.active', perSecond);
+    await h.publish('gpuaas.provisioning.active', v1_0, { version: '1.0' });
+    for (const a of [perSecond, v1_0]) {
+      await h.waitForWindow(a.allocation_id, 'open');
+      await h.publish('platform.billing.usage.metered', usage(a, 0, 61));
+    }
+    const [line] = await h.waitForLines(perSecond.user_id, perSecond.allocation_id, 1);
+    const [minute] = await h.waitForLines(v1_0.user_id, v1_0.allocation_id, 1);
+    // 61 s of one GPU at 3.6 USD per GPU-hour: 61 s per second, 120 s in minutes.
+    expect(line).toMatchObject({ billing_increment_seconds: 1, billed_seconds: 61 });
+    expect(line?.amount_micros).toBe(61_000);
+    expect(minute).toMatchObject({ billing_increment_seconds: 60, billed_seconds: 120 });
+    expect(minute?.amount_micros).toBe(120_000);
+    expect(await h.ledger.userBalance(perSecond.user_id, 'USD')).toBe(-181_000);
+  });
+
   it('charges the same interval delivered three times once', async () => {
     const a = active({ allocation_id: uid('alloc'), user_id: uid('user') });
     await h.publish('gpuaas.provisioning.active', a);

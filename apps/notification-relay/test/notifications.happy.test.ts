@@ -12,7 +12,7 @@ function payloadFor<T extends NotifiedEventType>(
   userId: string,
   tag: string,
 ): PayloadOf<T> {
-  const base = { ...examples[type], user_id: userId } as Record<string, unknown>;
+  const base: Record<string, unknown> = { ...(examples[type] as object), user_id: userId };
   if ('allocation_id' in base) base.allocation_id = `alloc-${tag}`;
   if (type === 'platform.payments.reconcile_failed') base.payment_session_id = `cs_test_${tag}`;
   return base as PayloadOf<T>;

@@ -22,6 +22,9 @@ describe('provisioning through push', () => {
       provider_instance_id: instance?.instanceId,
       region: 'us-central1',
       price_id: 'price_h100_v1',
+      // The request's price snapshot, increment included: billing rates in it.
+      rate_micros_per_gpu_hour: 2_990_000,
+      billing_increment_seconds: 1,
       started_at: allocation.started_at?.replace('.000Z', 'Z'),
     });
     // The window opens on the whole second of the health check.

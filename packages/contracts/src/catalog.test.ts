@@ -196,10 +196,12 @@ describe('catalog invariants', () => {
     expect(entry.consumers).toHaveLength(entry.consumerLabels.length);
   });
 
-  it('supportedMajors and latestVersion describe version 1.0', () => {
+  it('supportedMajors and latestVersion describe major 1; provisioning.active is at 1.1', () => {
     for (const eventType of EVENT_TYPES) {
       expect(supportedMajors(eventType)).toEqual([1]);
-      expect(latestVersion(eventType)).toBe('1.0');
+      expect(latestVersion(eventType)).toBe(
+        eventType === 'gpuaas.provisioning.active' ? '1.1' : '1.0',
+      );
     }
   });
 

@@ -8,6 +8,7 @@ import {
   PaymentsBalanceCreditedV1,
   PaymentsReconcileFailedV1,
   ProvisioningActiveV1,
+  ProvisioningActiveV1_1,
   ProvisioningFailedV1,
   ProvisioningForceReleaseRequestedV1,
   ProvisioningReleaseFailedV1,
@@ -37,8 +38,8 @@ export const catalog = {
     consumerLabels: ['Billing', 'Notification Relay'],
     idempotencyKey: ['allocation_id', 'started_at'],
     notes: 'allocation usable',
-    versions: { '1.0': ProvisioningActiveV1 },
-    latest: '1.0',
+    versions: { '1.0': ProvisioningActiveV1, '1.1': ProvisioningActiveV1_1 },
+    latest: '1.1',
   }),
   'gpuaas.provisioning.failed': defineEvent({
     eventType: 'gpuaas.provisioning.failed',
@@ -168,7 +169,14 @@ export type Catalog = typeof catalog;
 export type EventType = keyof Catalog;
 
 /** The payload type of the latest version of an event type. */
-export type PayloadOf<T extends EventType> = Static<Catalog[T]['versions'][Catalog[T]['latest']]>;
+export type PayloadOf<T extends EventType> =
+  LatestSchemaOf<Catalog[T]> extends infer S extends TSchema ? Static<S> : never;
+
+type LatestSchemaOf<E> = E extends { versions: infer V; latest: infer L }
+  ? L extends keyof V
+    ? V[L]
+    : never
+  : never;
 
 /** The payload type of one version of an event type. */
 export type PayloadOfVersion<

@@ -30,6 +30,7 @@ export const examples: { [T in EventType]: PayloadOf<T> } = {
     price_id: 'price_h100_ondemand_2026q1',
     rate_micros_per_gpu_hour: 2_490_000,
     currency: 'USD',
+    billing_increment_seconds: 60,
     started_at: '2026-01-15T09:31:12.483Z',
   },
   'gpuaas.provisioning.failed': {

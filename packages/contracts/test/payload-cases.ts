@@ -15,7 +15,8 @@ export interface FieldCase {
 export function payloadSchemaOf(
   eventType: EventType,
 ): JsonSchema & { properties: Record<string, JsonSchema>; required?: string[] } {
-  const schema: TObject = catalog[eventType].versions[catalog[eventType].latest];
+  const entry = catalog[eventType];
+  const schema = (entry.versions as Record<string, TObject>)[entry.latest] as TObject;
   return JSON.parse(JSON.stringify(schema));
 }
 

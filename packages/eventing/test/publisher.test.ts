@@ -47,6 +47,23 @@ describe('publisher', () => {
     });
   });
 
+  it('sends the latest version, or the one asked for, and refuses a version without a schema', async () => {
+    const ACTIVE = 'gpuaas.provisioning.active';
+    const activeTap = await bus.tap(ACTIVE);
+    const publisher = createPublisher({ pubsub: bus.pubsub, producer: 'provisioning-worker' });
+    const { billing_increment_seconds: _increment, ...v1_0 } = examples[ACTIVE];
+    await publisher.publish(ACTIVE, examples[ACTIVE], { correlationId: 'corr-latest' });
+    await publisher.publish(ACTIVE, v1_0, { correlationId: 'corr-pinned', version: '1.0' });
+    await expect(
+      publisher.publish(ACTIVE, v1_0, { correlationId: 'corr-none', version: '1.7' }),
+    ).rejects.toThrow(UnpublishableEventError);
+    const received = await activeTap.waitForCount(2);
+    const versions = Object.fromEntries(
+      received.map((m) => [m.attributes.correlation_id, m.attributes.version]),
+    );
+    expect(versions).toEqual({ 'corr-latest': '1.1', 'corr-pinned': '1.0' });
+  });
+
   it.each([
     ['an invalid payload', { ...examples[METERED], quantity: -5 }, '/payload/quantity'],
     [

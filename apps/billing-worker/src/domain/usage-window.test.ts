@@ -55,6 +55,24 @@ describe('usage windows', () => {
     });
   });
 
+  it('bills in the increment of the snapshot (active 1.1); a 1.0 active, in the default', () => {
+    const perSecond = openWindow(undefined, { ...activePayload, billing_increment_seconds: 1 }, 60);
+    if (!('next' in perSecond)) throw new Error('not opened');
+    expect(perSecond.next.price?.billing_increment_seconds).toBe(1);
+    const interval = usage('2026-01-01T00:00:00Z', '2026-01-01T00:00:30.5Z');
+    // 30.5 s of 2 GPUs at 3.6 USD per GPU-hour (2,000 micros a second): 31 s, not a minute.
+    expect(rateUsage(interval, perSecond.next, false)).toMatchObject({
+      billed_seconds: 31,
+      amount_micros: 62_000,
+      billing_increment_seconds: 1,
+    });
+    expect(rateUsage(interval, opened(), false)).toMatchObject({
+      billed_seconds: 60,
+      amount_micros: 120_000,
+    });
+    expect(opened().price?.billing_increment_seconds).toBe(60);
+  });
+
   it('holds usage before active and keeps it, and the close times, when it opens', () => {
     const held = holdUsage(undefined, usage('2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z'));
     expect(held.state).toBe('awaiting_active');

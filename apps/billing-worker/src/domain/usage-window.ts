@@ -55,11 +55,14 @@ function empty(allocationId: string, userId: string): UsageWindow {
 
 const settle = (w: UsageWindow): UsageWindow => ({ ...w, state: stateOf(w) });
 
-/** `provisioning.active`: the price snapshot and billing start; a second `active` changes nothing. */
+/**
+ * `provisioning.active`: the price snapshot and billing start; a second `active` changes nothing.
+ * The increment is the snapshot's (`active` 1.1); a 1.0 `active` bills in `defaultIncrement`.
+ */
 export function openWindow(
   current: UsageWindow | undefined,
   active: Active,
-  incrementSeconds: 1 | 60,
+  defaultIncrement: 1 | 60,
 ): WindowChange {
   const w = current ?? empty(active.allocation_id, active.user_id);
   if (w.price !== null) return { ignored: 'already_open' };
@@ -73,7 +76,7 @@ export function openWindow(
         rate_micros_per_gpu_hour: active.rate_micros_per_gpu_hour,
         currency: active.currency,
         gpu_count: active.gpu_count,
-        billing_increment_seconds: incrementSeconds,
+        billing_increment_seconds: active.billing_increment_seconds ?? defaultIncrement,
       },
       gpu_type: active.gpu_type,
       started_at: canonicalTimestamp(active.started_at),

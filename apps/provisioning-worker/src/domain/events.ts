@@ -37,6 +37,7 @@ export function activePayload(a: Allocation): ProvisioningActive {
     price_id: a.price.price_id,
     rate_micros_per_gpu_hour: a.price.rate_micros_per_gpu_hour,
     currency: a.price.currency,
+    billing_increment_seconds: a.price.billing_increment_seconds,
     started_at: canonical(a.started_at as string),
   };
 }

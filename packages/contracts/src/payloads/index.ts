@@ -20,7 +20,11 @@ export {
   PaymentsReconcileFailedV1,
   ReconcileFailureReason,
 } from './payments-reconcile-failed';
-export { ProvisioningActive, ProvisioningActiveV1 } from './provisioning-active';
+export {
+  ProvisioningActive,
+  ProvisioningActiveV1,
+  ProvisioningActiveV1_1,
+} from './provisioning-active';
 export {
   ProvisioningFailed,
   ProvisioningFailedV1,

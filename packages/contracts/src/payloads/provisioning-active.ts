@@ -19,5 +19,20 @@ export const ProvisioningActiveV1 = Type.Object({
 });
 export type ProvisioningActiveV1 = Static<typeof ProvisioningActiveV1>;
 
-export const ProvisioningActive = ProvisioningActiveV1;
-export type ProvisioningActive = ProvisioningActiveV1;
+/**
+ * 1.1 adds the increment of the price snapshot, so billing rates the window in the increment
+ * the allocation was offered at (`provisioning.requested` has it; 1.0 left it out).
+ */
+export const ProvisioningActiveV1_1 = Type.Object({
+  ...ProvisioningActiveV1.properties,
+  billing_increment_seconds: Type.Optional(
+    Type.Union([Type.Literal(1), Type.Literal(60)], {
+      description:
+        'the billing increment of the price snapshot; absent (1.0): the consumer’s default',
+    }),
+  ),
+});
+export type ProvisioningActiveV1_1 = Static<typeof ProvisioningActiveV1_1>;
+
+export const ProvisioningActive = ProvisioningActiveV1_1;
+export type ProvisioningActive = ProvisioningActiveV1_1;
