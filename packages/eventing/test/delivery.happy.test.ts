@@ -44,7 +44,7 @@ describe('push consumer: processing and duplicates', () => {
     const out = await active.waitFor((m) => m.json?.payload?.allocation_id === allocationId);
     expect(out.attributes).toMatchObject({
       event_type: ACTIVE,
-      version: '1.0',
+      version: '1.1',
       correlation_id: incoming.correlation_id,
       causation_id: incoming.event_id,
       producer: 'test-service',
