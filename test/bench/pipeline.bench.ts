@@ -39,9 +39,12 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
 interface Lifecycle {
   allocationId: string;
   requestedAt: number;
-  /** When the lane saw each stage (its own clock, polled every POLL_MS). */
+  /**
+   * When the lane saw each stage, on its own clock (polled every POLL_MS): one clock for every
+   * stage, so no stage is measured between two clocks or comes out negative.
+   */
   stages: Record<'active' | 'charged' | 'released', number>;
-  /** The relay's record of the release notification: the lifecycle's last write. */
+  /** When the lane saw the relay's record of the release notification: the last write. */
   notifiedAt: number;
 }
 
@@ -117,8 +120,7 @@ async function lane(platform: PlatformUnderTest, count: number): Promise<Lifecyc
         .where('event_type', '==', 'gpuaas.provisioning.releasing.completed')
         .limit(1)
         .get();
-      const note = notes.docs[0];
-      return note ? (note.get('created_at') as { toMillis(): number }).toMillis() : undefined;
+      return notes.empty ? undefined : Date.now();
     });
     lifecycles.push({
       allocationId: id,
