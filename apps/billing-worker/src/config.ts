@@ -11,7 +11,7 @@ type Env = Record<string, string | undefined>;
 export interface BillingSettings {
   /** Currencies billed here (ISO 4217); a window in another currency is refused. */
   currencies: readonly string[];
-  /** Increment every window bills in (the price snapshot of `provisioning.active` has none). */
+  /** Increment of a window whose `provisioning.active` is 1.0 (1.1 carries its own). */
   billingIncrementSeconds: 1 | 60;
   /** Low-balance threshold per currency, in micros. */
   thresholdMicros: Readonly<Record<string, number>>;

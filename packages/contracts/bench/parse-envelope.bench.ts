@@ -26,7 +26,10 @@ const parsed: unknown = JSON.parse(json);
 
 const ajv = new Ajv({ allErrors: false });
 for (const [name, check] of Object.entries(formats)) ajv.addFormat(name, check);
-const schemaUrl = new URL('../schemas/gpuaas.provisioning.active/1.0.json', import.meta.url);
+const schemaUrl = new URL(
+  `../schemas/gpuaas.provisioning.active/${envelope.version}.json`,
+  import.meta.url,
+);
 const ajvValidate = ajv.compile(JSON.parse(readFileSync(schemaUrl, 'utf8')));
 
 function ajvParse(text: string): boolean {
@@ -60,7 +63,7 @@ const ours = perSecond('parseEnvelope (TypeBox compiled)');
 const theirs = perSecond('Ajv 8 (JSON.parse + validate)');
 const format = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-console.log(`event: gpuaas.provisioning.active 1.0, ${json.length} bytes of JSON`);
+console.log(`event: gpuaas.provisioning.active ${envelope.version}, ${json.length} bytes of JSON`);
 console.table([
   { validator: 'parseEnvelope', input: 'JSON string', 'validations/s': format(ours) },
   { validator: 'Ajv 8', input: 'JSON string', 'validations/s': format(theirs) },

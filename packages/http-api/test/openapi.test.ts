@@ -139,7 +139,7 @@ describe('the OpenAPI document', () => {
 
   it('documents the problem responses of each operation', () => {
     const post = doc.paths['/v1/notes']?.post;
-    for (const status of ['400', '401', '403', '404', '409', '413', '415', '422', '500']) {
+    for (const status of ['400', '401', '403', '404', '409', '413', '415', '422', '500', '503']) {
       expect(post?.responses[status], status).toEqual({
         $ref: `#/components/responses/Problem${status}`,
       });
@@ -152,7 +152,7 @@ describe('the OpenAPI document', () => {
       expect.objectContaining({ name: 'Idempotency-Key', required: true }),
     );
     const health = doc.paths['/v1/health']?.get;
-    expect(Object.keys(health?.responses ?? {})).toEqual(['200', '400', '404', '500']);
+    expect(Object.keys(health?.responses ?? {})).toEqual(['200', '400', '404', '500', '503']);
     const list = doc.paths['/v1/notes']?.get;
     expect(list?.parameters).toContainEqual(
       expect.objectContaining({

@@ -20,7 +20,7 @@ export const problemDescription = (status: number): string =>
 
 /** The problem statuses a route can answer with, from what it declares. */
 export function problemStatuses(route: Route): number[] {
-  const statuses = new Set<number>([400, 404, 500, ...(route.problems ?? [])]);
+  const statuses = new Set<number>([400, 404, 500, 503, ...(route.problems ?? [])]);
   if (route.auth !== 'none') {
     statuses.add(401);
     statuses.add(403);

@@ -24,8 +24,9 @@ function transientGrpcCode(error: unknown): number | undefined {
 
 /**
  * Turns what escaped a route into a problem: a storage that is busy or unreachable is a 503 the
- * client retries (with the same Idempotency-Key, nothing was committed); anything else unexpected
- * is a generic 500.
+ * client retries; anything else unexpected is a generic 500. A commit that timed out may still
+ * have landed: the retry is safe because a POST carries its Idempotency-Key and the ids it
+ * writes derive from it.
  */
 export function toProblemError(error: unknown): ProblemError {
   if (error instanceof ProblemError) return error;
