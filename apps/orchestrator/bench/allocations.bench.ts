@@ -14,6 +14,7 @@ import {
   acquireSharedEmulators,
   figure,
   noopPushBaseline,
+  quantiles,
   recordBenchFigures,
 } from '@gpuaas/testkit';
 import { loadOrchestratorConfig } from '../src/config';
@@ -32,14 +33,11 @@ interface Figures {
 }
 
 function figures(name: string, latencies: number[], seconds: number): Figures {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   return {
     name,
-    count: sorted.length,
-    perSecond: sorted.length / seconds,
-    p50: at(0.5),
-    p99: at(0.99),
+    count: latencies.length,
+    perSecond: latencies.length / seconds,
+    ...quantiles(latencies),
   };
 }
 

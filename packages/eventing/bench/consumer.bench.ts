@@ -9,6 +9,7 @@ import {
   figure,
   firestoreClient,
   pubsubClient,
+  quantiles,
   recordBenchFigures,
   uniqueProjectId,
 } from '@gpuaas/testkit';
@@ -110,16 +111,13 @@ async function drive(name: string, fetchPort: number, rpcCount: () => number): P
 }
 
 function summarise(name: string, samples: Sample[]): Figures {
-  const latencies = samples.flatMap((sample) => sample.latencies).sort((a, b) => a - b);
+  const latencies = samples.flatMap((sample) => sample.latencies);
   const seconds = samples.reduce((sum, sample) => sum + sample.seconds, 0);
   const rpcs = samples.reduce((sum, sample) => sum + sample.rpcs, 0);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   return {
     name,
     perSecond: latencies.length / seconds,
-    p50: at(0.5),
-    p99: at(0.99),
+    ...quantiles(latencies),
     roundTrips: rpcs / latencies.length,
   };
 }

@@ -64,7 +64,8 @@ export interface PushFigures {
 
 export function quantiles(latencies: number[]): { p50: number; p99: number } {
   const sorted = [...latencies].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  // Nearest rank: the smallest value with at least q of the values at or below it.
+  const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? 0;
   return { p50: at(0.5), p99: at(0.99) };
 }
 

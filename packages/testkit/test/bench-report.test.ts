@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { figure } from '../src/bench';
+import { figure, quantiles } from '../src/bench';
 import {
   benchResults,
   benchTable,
@@ -48,5 +48,15 @@ describe('bench report', () => {
       machine,
       benches: [record('alpha', 300)],
     });
+  });
+});
+
+describe('quantiles', () => {
+  it('are nearest-rank: p99 of 100 values is the 99th, p50 of 4 the 2nd', () => {
+    const hundred = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(quantiles(hundred)).toEqual({ p50: 50, p99: 99 });
+    expect(quantiles([4, 1, 3, 2])).toEqual({ p50: 2, p99: 4 });
+    expect(quantiles([7])).toEqual({ p50: 7, p99: 7 });
+    expect(quantiles([])).toEqual({ p50: 0, p99: 0 });
   });
 });
