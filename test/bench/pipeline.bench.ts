@@ -12,7 +12,7 @@ import {
   quantiles,
   recordBenchFigures,
 } from '@gpuaas/testkit';
-import type { PlatformUnderTest } from '../support/platform';
+import type { ApiInit, PlatformUnderTest } from '../support/platform';
 
 const LANES = Number(process.env.BENCH_PIPELINE_LANES ?? 16);
 const PER_LANE = Number(process.env.BENCH_PIPELINE_PER_LANE ?? 3);
@@ -53,21 +53,13 @@ async function api(
   platform: PlatformUnderTest,
   path: string,
   key: string,
-  init: RequestInit & { headers?: Record<string, string> } = {},
+  init: ApiInit = {},
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   for (let attempt = 1; ; attempt += 1) {
-    const res = await fetch(`${platform.urls.orchestrator}${path}`, {
-      ...init,
-      headers: {
-        authorization: `Bearer ${key}`,
-        'content-type': 'application/json',
-        ...init.headers,
-      },
-    });
-    const body = (await res.json()) as Record<string, unknown>;
-    if (res.status !== 503 || attempt === 5) return { status: res.status, body };
+    const res = await platform.api(path, key, init);
+    if (res.status !== 503 || attempt === 5) return { status: res.status, body: res.body ?? {} };
     retried += 1;
-    await sleep(Number(res.headers.get('retry-after') ?? 1) * 1000);
+    await sleep(Number(res.retryAfter ?? 1) * 1000);
   }
 }
 

@@ -19,26 +19,6 @@ const TOP_UP_CENTS = 5_000; // $50: no balance event interferes with the lifecyc
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function call(
-  platform: PlatformUnderTest,
-  path: string,
-  key: string,
-  init: RequestInit = {},
-) {
-  const res = await fetch(`${platform.urls.orchestrator}${path}`, {
-    ...init,
-    headers: {
-      authorization: `Bearer ${key}`,
-      'content-type': 'application/json',
-      ...init.headers,
-    },
-  });
-  return {
-    status: res.status,
-    body: (await res.json().catch(() => null)) as Record<string, unknown> | null,
-  };
-}
-
 /** Retries what a client retries (a 5xx, a refused connection) with the same idempotency key. */
 async function persistently<T>(
   what: () => Promise<T>,
@@ -127,7 +107,7 @@ async function lifecyclesOf(
     lifecycles.map(async (life) => {
       const made = await persistently(
         () =>
-          call(platform, '/v1/allocations', life.apiKey, {
+          platform.api('/v1/allocations', life.apiKey, {
             method: 'POST',
             headers: { 'idempotency-key': `reliability-${life.userId}` },
             body: JSON.stringify({ gpu_type: 'h100', gpu_count: 1 }),
@@ -141,9 +121,9 @@ async function lifecyclesOf(
   await options.midFlight?.();
 
   const status = (life: Lifecycle) =>
-    call(platform, `/v1/allocations/${life.allocationId}`, life.apiKey).then((r) =>
-      String(r.body?.status),
-    );
+    platform
+      .api(`/v1/allocations/${life.allocationId}`, life.apiKey)
+      .then((r) => String(r.body?.status));
   await Promise.all(
     lifecycles.map(async (life) => {
       if (!life.allocationId) {
@@ -168,7 +148,7 @@ async function lifecyclesOf(
       );
       await persistently(
         () =>
-          call(platform, `/v1/allocations/${life.allocationId}/release`, life.apiKey, {
+          platform.api(`/v1/allocations/${life.allocationId}/release`, life.apiKey, {
             method: 'POST',
           }),
         (res) => res.status === 202,

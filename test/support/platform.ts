@@ -39,6 +39,14 @@ const TEST_ENV: Partial<Record<AppName, Env>> = {
   },
 };
 
+export type ApiInit = RequestInit & { headers?: Record<string, string> };
+export interface ApiAnswer {
+  status: number;
+  /** The JSON body; null when there is none. */
+  body: Record<string, unknown> | null;
+  retryAfter: string | null;
+}
+
 export interface PlatformUnderTest {
   bus: TestBus;
   urls: Record<AppName, string>;
@@ -49,6 +57,8 @@ export interface PlatformUnderTest {
   tick(app: AppName, task: string): Promise<unknown>;
   /** A Stripe webhook as Stripe sends it, signed with the payments service's secret. */
   stripeWebhook(event: object): Promise<Response>;
+  /** A user's call to the public API (the orchestrator), JSON in and out; no retry. */
+  api(path: string, apiKey: string, init?: ApiInit): Promise<ApiAnswer>;
   /** Each app's push front (with `fronts`): what Pub/Sub pushes to. */
   fronts: Partial<Record<AppName, HttpFront>>;
   /** Push endpoint of each subscription of the derived bus, by subscription name. */
@@ -178,6 +188,21 @@ export async function startPlatformUnderTest(
         headers: { 'content-type': 'application/json', 'stripe-signature': header },
         body: payload,
       });
+    },
+    async api(path, apiKey, init = {}) {
+      const res = await fetch(`${urls.orchestrator}${path}`, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          'content-type': 'application/json',
+          ...init.headers,
+        },
+      });
+      return {
+        status: res.status,
+        body: (await res.json().catch(() => null)) as Record<string, unknown> | null,
+        retryAfter: res.headers.get('retry-after'),
+      };
     },
     fronts,
     pushEndpoints,
