@@ -98,12 +98,8 @@ export class BillingHarness {
     );
   }
 
-  publish<T extends EventType>(
-    eventType: T,
-    payload: PayloadOf<T>,
-    options: { version?: string } = {},
-  ): Promise<string> {
-    return this.bus.publish(eventType, payload, { producer: 'test', ...options });
+  publish<T extends EventType>(eventType: T, payload: PayloadOf<T>): Promise<string> {
+    return this.bus.publish(eventType, payload, { producer: 'test' });
   }
 
   tap(topic: EventType): Promise<TopicTap> {

@@ -1,6 +1,7 @@
 import type { Captured } from '@gpuaas/eventing/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { heldRef } from '../src/store/held-usage';
+import { readWindow } from '../src/store/usage-windows';
 import { active, uid, usage } from './fixtures';
 import { BillingHarness } from './harness';
 
@@ -84,23 +85,26 @@ describe('usage that can never be charged is dead-lettered with its reason', () 
     expect(letter.attributes.dlq_detail).toContain('EUR');
   });
 
+  it('an active naming an increment off its 1.1 declaration is dead-lettered, even as 1.0', async () => {
+    const a = active({ allocation_id: uid('alloc'), user_id: uid('user') });
+    // 1.0 does not declare the field; 1.1 does (1 or 60), and every 1.x is checked against 1.1.
+    await h.bus.publishUnchecked('gpuaas.provisioning.active', '1.0', {
+      ...a,
+      billing_increment_seconds: 30,
+    });
+    const letter = await dead(
+      (m) => (m.json?.payload as { allocation_id?: string })?.allocation_id === a.allocation_id,
+    );
+    expect(letter.attributes.dlq_reason).toBe('payload_invalid');
+    expect(letter.attributes.dlq_detail).toContain('billing_increment_seconds');
+    expect(await readWindow(undefined, h.firestore, a.allocation_id)).toBeUndefined();
+  });
+
   it('a payload off its schema is dead-lettered by the runtime', async () => {
     const a = active({ allocation_id: uid('alloc'), user_id: uid('user') });
     const bad = { ...usage(a, 0, 60), quantity: -1 };
-    // Published raw: the test publisher validates what it sends, as producers do.
-    await h.bus.createTopics('platform.billing.usage.metered');
-    const envelope = {
-      event_id: crypto.randomUUID(),
-      event_type: 'platform.billing.usage.metered',
-      occurred_at: new Date().toISOString(),
-      version: '1.0',
-      correlation_id: 'c-bad',
-      payload: bad,
-    };
-    await h.bus.pubsub.topic('platform.billing.usage.metered').publishMessage({
-      data: Buffer.from(JSON.stringify(envelope)),
-      attributes: { event_type: envelope.event_type, version: '1.0', event_id: envelope.event_id },
-    });
+    // Unchecked: the test publisher validates what it sends, as producers do.
+    await h.bus.publishUnchecked('platform.billing.usage.metered', '1.0', bad);
     const letter = await dead(about(bad.usage_event_id));
     expect(letter.attributes.dlq_reason).toBe('payload_invalid');
   });

@@ -76,7 +76,7 @@ describe('usage through real push', () => {
       allocation_id: uid('alloc'),
     };
     await h.publish('gpuaas.provisioning.active', perSecond);
-    await h.publish('gpuaas.provisioning.active', v1_0, { version: '1.0' });
+    await h.bus.publishUnchecked('gpuaas.provisioning.active', '1.0', v1_0);
     for (const a of [perSecond, v1_0]) {
       await h.waitForWindow(a.allocation_id, 'open');
       await h.publish('platform.billing.usage.metered', usage(a, 0, 61));

@@ -62,26 +62,13 @@ describe('provisioning and release failures', () => {
   it('dead-letters a requested event off its schema and writes nothing', async () => {
     const dlq = h.served.deadLetters('provisioning-worker');
     const allocationId = `alloc_bad_${randomUUID().slice(0, 8)}`;
-    const envelope = {
-      event_id: randomUUID(),
-      event_type: 'gpuaas.provisioning.requested',
-      occurred_at: new Date().toISOString(),
-      version: '1.0',
-      correlation_id: 'corr-bad',
-      payload: { ...h.requested({ allocation_id: allocationId }), gpu_count: 0 },
-    };
-    await h.bus.pubsub.topic('gpuaas.provisioning.requested').publishMessage({
-      data: Buffer.from(JSON.stringify(envelope)),
-      attributes: {
-        event_type: envelope.event_type,
-        version: '1.0',
-        event_id: envelope.event_id,
-        correlation_id: 'corr-bad',
-        idempotency_key: allocationId,
-        producer: 'orchestrator',
-      },
-    });
-    const letter = await dlq.waitFor((m) => m.attributes.event_id === envelope.event_id);
+    const eventId = await h.bus.publishUnchecked(
+      'gpuaas.provisioning.requested',
+      '1.0',
+      { ...h.requested({ allocation_id: allocationId }), gpu_count: 0 },
+      { idempotency_key: allocationId, producer: 'orchestrator' },
+    );
+    const letter = await dlq.waitFor((m) => m.attributes.event_id === eventId);
     expect(letter.attributes.dlq_reason).toBe('payload_invalid');
     expect(letter.attributes.dlq_detail).toContain('gpu_count');
     expect(await h.allocation(allocationId)).toBeUndefined();

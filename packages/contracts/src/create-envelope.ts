@@ -4,7 +4,7 @@ import { latestVersion } from './catalog-queries';
 import { ContractError } from './contract-error';
 import type { Envelope } from './envelope';
 import { registry } from './registry';
-import { envelopeCheck, issuesOf } from './validators';
+import { envelopeCheck, issuesOf, resolveVersion } from './validators';
 
 export interface CreateEnvelopeOptions {
   correlationId: string;
@@ -29,7 +29,9 @@ export function createEnvelope<T extends EventType>(
   options: CreateEnvelopeOptions,
 ): Envelope<PayloadOf<T>> & { event_type: T } {
   const version = options.version ?? latestVersion(eventType);
-  const compiled = registry.get(eventType)?.byVersion.get(version);
+  const known = registry.get(eventType);
+  // Checked as consumers check it: against the highest minor of its major (resolveVersion).
+  const compiled = known?.byVersion.has(version) ? resolveVersion(known, version) : undefined;
   if (compiled === undefined) {
     throw new ContractError('unsupported_major', [
       { path: '/version', message: `${eventType} has no schema for version ${version}` },

@@ -55,6 +55,31 @@ describe('parseEnvelope accepts', () => {
     const result = parseEnvelope(changed({ version: '1.7' }, { gpu_count: 0 }));
     expect(result.ok || result.error.code).toBe('payload_invalid');
   });
+
+  it('an older minor, held to the fields a later minor declares (active 1.0 and 1.1)', () => {
+    const { billing_increment_seconds: _increment, ...v1_0 } = active.payload;
+    expect(parseEnvelope({ ...active, version: '1.0', payload: v1_0 }).ok).toBe(true);
+    expect(parseEnvelope(changed({ version: '1.0' })).ok).toBe(true);
+    // 1.0 does not name the field, but 1.1 does: a consumer typed on 1.1 never sees 30.
+    for (const stray of [30, '60', null]) {
+      const result = parseEnvelope(
+        changed({ version: '1.0' }, { billing_increment_seconds: stray }),
+      );
+      expect(result.ok).toBe(false);
+      if (result.ok) continue;
+      expect(result.error.code).toBe('payload_invalid');
+      expect(result.error.issues.map((i) => i.path)).toContain(
+        '/payload/billing_increment_seconds',
+      );
+    }
+    expect(() =>
+      createEnvelope(
+        'gpuaas.provisioning.active',
+        { ...active.payload, billing_increment_seconds: 30 as 60 },
+        { correlationId: 'c', version: '1.0' },
+      ),
+    ).toThrow(/billing_increment_seconds/);
+  });
 });
 
 describe('parseEnvelope rejects', () => {

@@ -133,12 +133,15 @@ function parserOver<T extends string>(events: ValidatorRegistry): ParseEnvelope<
     // Fast path: one compiled check picked by (event_type, version); errors only when it fails.
     const { event_type: eventType, version } = value as { event_type?: unknown; version?: unknown };
     const compiled = typeof eventType === 'string' ? events.get(eventType) : undefined;
-    const exact = typeof version === 'string' ? compiled?.byVersion.get(version) : undefined;
+    const checked =
+      compiled !== undefined && typeof version === 'string'
+        ? resolveVersion(compiled, version)
+        : undefined;
     if (
       compiled !== undefined &&
-      exact !== undefined &&
-      accepted(compiled, options).includes(exact.major) &&
-      exact.event.Check(value)
+      checked !== undefined &&
+      accepted(compiled, options).includes(checked.major) &&
+      checked.event.Check(value)
     ) {
       return { ok: true, event: value as Envelope & { event_type: T } };
     }

@@ -5,7 +5,7 @@ import { issuesOf, resolveVersion } from './validators';
 
 /**
  * Issues of a payload against `(eventType, version)`, paths relative to the payload
- * (`/gpu_count`); [] when valid. An unknown minor is checked against its major's highest minor.
+ * (`/gpu_count`); [] when valid. Checked against its major's highest minor (see resolveVersion).
  */
 export function validatePayload(
   eventType: EventType,

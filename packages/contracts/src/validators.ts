@@ -16,8 +16,9 @@ export interface CompiledVersion {
 
 export interface CompiledEvent {
   readonly entry: CatalogEntry;
+  /** Every version the catalog declares (what a producer may send). */
   readonly byVersion: ReadonlyMap<string, CompiledVersion>;
-  /** Highest known minor per major: where a message with an unknown minor is checked. */
+  /** Highest known minor per major: where every message of that major is checked. */
   readonly byMajor: ReadonlyMap<number, CompiledVersion>;
   /** Ascending. */
   readonly majors: readonly number[];
@@ -66,15 +67,19 @@ export function compileCatalog(catalog: {
   return registry;
 }
 
-/** The exact version if known, else the highest known minor of its major, else undefined. */
+/**
+ * The schema a message of `version` is checked against: the highest known minor of its major,
+ * whether its own minor is older, the same or unknown. Minors only add optional fields, so it
+ * accepts whatever an older minor accepts, and a field a later minor declares is held to that
+ * declaration even in a message naming an older minor: the payload a consumer gets is always of
+ * the type of the latest minor. Undefined when no minor of the major is known.
+ */
 export function resolveVersion(
   compiled: CompiledEvent,
   version: string,
 ): CompiledVersion | undefined {
-  const exact = compiled.byVersion.get(version);
-  if (exact !== undefined) return exact;
-  const parts = parseVersion(version);
-  return parts === undefined ? undefined : compiled.byMajor.get(parts.major);
+  const major = compiled.byVersion.get(version)?.major ?? parseVersion(version)?.major;
+  return major === undefined ? undefined : compiled.byMajor.get(major);
 }
 
 /** TypeBox errors as issues under `prefix` (a JSON pointer), one per path. */

@@ -13,11 +13,6 @@ export interface PublishOptions {
   occurredAt?: Date | string;
   /** Extra attributes (e.g. `replay_target`); the envelope's own attributes win on a clash. */
   attributes?: Record<string, string>;
-  /**
-   * The event version to send (default: the catalog's latest), e.g. the previous minor while
-   * the consumers of a new one roll out; the payload must be valid against it.
-   */
-  version?: string;
 }
 
 /** A message ready for the wire: what the outbox stores and what dead-lettering republishes. */
@@ -62,7 +57,6 @@ export function encodeEvent<T extends EventType>(
     const envelope = createEnvelope(eventType, payload, {
       correlationId: options.correlationId,
       occurredAt: options.occurredAt,
-      version: options.version,
     });
     message = {
       topic: eventType,

@@ -56,15 +56,6 @@ function empty(allocationId: string, userId: string): UsageWindow {
 const settle = (w: UsageWindow): UsageWindow => ({ ...w, state: stateOf(w) });
 
 /**
- * The increment `active` 1.1 names; anything else (a 1.0 `active`, which validates against 1.0
- * only, may carry any extra field under that name) bills in the default.
- */
-function incrementOf(active: Active, defaultIncrement: 1 | 60): 1 | 60 {
-  const named: unknown = active.billing_increment_seconds;
-  return named === 1 || named === 60 ? named : defaultIncrement;
-}
-
-/**
  * `provisioning.active`: the price snapshot and billing start; a second `active` changes nothing.
  * The increment is the snapshot's (`active` 1.1); a 1.0 `active` bills in `defaultIncrement`.
  */
@@ -85,7 +76,7 @@ export function openWindow(
         rate_micros_per_gpu_hour: active.rate_micros_per_gpu_hour,
         currency: active.currency,
         gpu_count: active.gpu_count,
-        billing_increment_seconds: incrementOf(active, defaultIncrement),
+        billing_increment_seconds: active.billing_increment_seconds ?? defaultIncrement,
       },
       gpu_type: active.gpu_type,
       started_at: canonicalTimestamp(active.started_at),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Firestore } from '@google-cloud/firestore';
 import type { PubSub } from '@google-cloud/pubsub';
 import {
@@ -105,6 +106,39 @@ export class TestBus {
       correlationId: options.correlationId ?? `corr-${Math.random().toString(36).slice(2)}`,
       ...options,
     });
+  }
+
+  /**
+   * Publishes an envelope of `version` with `payload` as given, unchecked: what a producer that
+   * broke its contract sends, or one still on an older minor. The attributes are the envelope's
+   * (`event_type`, `version`, `event_id`, `correlation_id`) plus `attributes`. Returns the event id.
+   */
+  async publishUnchecked(
+    eventType: EventType,
+    version: string,
+    payload: unknown,
+    attributes: Record<string, string> = {},
+  ): Promise<string> {
+    await this.createTopics(eventType);
+    const envelope = {
+      event_id: randomUUID(),
+      event_type: eventType,
+      occurred_at: new Date().toISOString(),
+      version,
+      correlation_id: `corr-${randomUUID()}`,
+      payload,
+    };
+    await this.pubsub.topic(eventType).publishMessage({
+      data: Buffer.from(JSON.stringify(envelope)),
+      attributes: {
+        event_type: eventType,
+        version,
+        event_id: envelope.event_id,
+        correlation_id: envelope.correlation_id,
+        ...attributes,
+      },
+    });
+    return envelope.event_id;
   }
 
   /**
