@@ -1,4 +1,5 @@
-// One trace from an HTTP call through two push hops, across an outbox sweep, and a replay linked.
+// One trace from an HTTP call through two push hops, across an outbox sweep; a replay in a new
+// trace linked to the original.
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { examples } from '@gpuaas/contracts';
@@ -6,7 +7,7 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger';
-import type { Publisher } from '../src/publisher';
+import { createPublisher, type Publisher } from '../src/publisher';
 import { defineSubscription } from '../src/subscription';
 import { TestBus } from '../src/testing/test-bus';
 import { startTracing, type Tracing } from '../src/tracing/start-tracing';
@@ -17,7 +18,6 @@ describe('tracing across services', () => {
   let tracing: Tracing;
   let bus: TestBus;
   let api: string;
-  let consumerUrl: string;
   let failActive = false;
   const consumerLog: Record<string, unknown>[] = [];
 
@@ -80,7 +80,7 @@ describe('tracing across services', () => {
         }),
       ],
     });
-    const billing = await bus.serve({
+    await bus.serve({
       config: bus.config('billing-worker'),
       logger: createLogger({
         service: 'billing-worker',
@@ -96,7 +96,6 @@ describe('tracing across services', () => {
         defineSubscription({ consumer: 'billing-worker', eventType: ACTIVE, handle() {} }),
       ],
     });
-    consumerUrl = billing.url;
   });
   afterAll(async () => {
     await bus.close();
@@ -178,36 +177,35 @@ describe('tracing across services', () => {
     }
   });
 
-  it('starts a new trace for a replayed message, linked to the original', async () => {
+  it('publishes a replay in a new trace linked to the original; its delivery continues it', async () => {
     const { traceId } = await call();
     const original = await one(`deliver ${ACTIVE}.billing-worker`, traceId);
-    const originalParent = parentOf(original);
-    const res = await fetch(`${consumerUrl}/push/${ACTIVE}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        message: {
-          messageId: 'replayed-1',
-          data: Buffer.from(JSON.stringify({ ...createEvent() })).toString('base64'),
-          attributes: {
-            traceparent: `00-${traceId}-${originalParent}-01`,
-            replay_id: 'replay-1',
-            replay_target: `${ACTIVE}.billing-worker`,
-          },
-        },
-        subscription: `projects/p/subscriptions/${ACTIVE}.billing-worker`,
-      }),
+    // As the replay app sends a dead letter: its original attributes, stamped as a replay.
+    const replayer = createPublisher({ pubsub: bus.pubsub, producer: 'replay' });
+    await replayer.send({
+      topic: ACTIVE,
+      data: Buffer.from(JSON.stringify(createEvent())),
+      attributes: {
+        event_type: ACTIVE,
+        traceparent: `00-${traceId}-${parentOf(original)}-01`,
+        replay_id: 'replay-1',
+        replay_target: `${ACTIVE}.billing-worker`,
+      },
     });
-    expect(res.status).toBe(204);
     await expect
-      .poll(() => spans().find((s) => s.attributes['gpuaas.replay_id'] === 'replay-1'))
+      .poll(() => spans().find((s) => s.attributes['gpuaas.replay_id'] === 'replay-1'), {
+        timeout: 20_000,
+      })
       .toBeDefined();
     const replayed = spans().find(
       (s) => s.attributes['gpuaas.replay_id'] === 'replay-1',
     ) as ReadableSpan;
+    const publish = spans().find((s) => s.spanContext().spanId === parentOf(replayed));
+    expect(publish?.name).toBe(`publish ${ACTIVE}`);
     expect(replayed.spanContext().traceId).not.toBe(traceId);
-    expect(replayed.parentSpanContext).toBeUndefined();
-    expect(replayed.links.map((l) => l.context.traceId)).toEqual([traceId]);
+    expect(publish?.spanContext().traceId).toBe(replayed.spanContext().traceId);
+    expect(publish?.parentSpanContext).toBeUndefined();
+    expect(publish?.links.map((l) => l.context.traceId)).toEqual([traceId]);
   });
 });
 

@@ -58,8 +58,8 @@ export function safeLog(log: Logger, level: 'info' | 'warn', fields: object, mes
 
 /**
  * The CONSUMER span of one delivery, child of the span that published the message, so the
- * consumer continues the producer's trace. A replayed message starts a trace of its own,
- * linked to the original.
+ * consumer continues the producer's trace. A replayed message was published in a trace of its
+ * own, linked to the original (the publisher's rule): its delivery continues that one.
  */
 function deliverySpan(
   c: Context,
@@ -75,13 +75,11 @@ function deliverySpan(
         traceparent: c.req.header('traceparent'),
         cloudTrace: c.req.header('x-cloud-trace-context'),
       });
-  const carriedSpan = trace.getSpanContext(carried);
   const isReplay = message.attributes.replay_id !== undefined;
   return tracer().startSpan(
     `deliver ${subscriptionName}`,
     {
       kind: SpanKind.CONSUMER,
-      links: isReplay && carriedSpan ? [{ context: carriedSpan }] : [],
       attributes: {
         'messaging.system': 'gcp_pubsub',
         'messaging.operation.type': 'process',
@@ -93,7 +91,7 @@ function deliverySpan(
         ...(isReplay ? { 'gpuaas.replay_id': message.attributes.replay_id } : {}),
       },
     },
-    isReplay ? ROOT_CONTEXT : carried,
+    carried,
   );
 }
 
