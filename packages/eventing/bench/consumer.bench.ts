@@ -263,6 +263,13 @@ async function main() {
         name: 'the same consumer with tracing off, events/s',
         value: ours.perSecond,
       }),
+      figure(
+        'consumer Firestore RPCs per new event',
+        ours.roundTrips,
+        'RPCs',
+        { name: 'hand-written one-transaction handler, RPCs per event', value: base.roundTrips },
+        'lower',
+      ),
     ]);
     await pubsub.close();
     await firestore.terminate();
