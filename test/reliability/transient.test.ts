@@ -38,4 +38,8 @@ describe('reliability: consumers failing transiently', () => {
     expect(report.lost_detail).toEqual([]);
     expect(report.double_applied_detail).toEqual([]);
   });
+
+  it('dead-letters nothing: the retries outlast the outage', () => {
+    expect(report.dead_lettered).toBe(0);
+  });
 });

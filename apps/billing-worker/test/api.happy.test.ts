@@ -16,6 +16,7 @@ describe('billing read API', () => {
     alice = await seedUser(h, 3);
   });
   afterAll(async () => {
+    await h.expectLedgerHolds();
     await h.close();
     await tokens.close();
   });

@@ -1,6 +1,6 @@
 // The operator console driven in headless Chromium: list, filter, open one, dry run, replay and
 // watch its status change, repair refused then accepted; screenshots under test-output/.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { waitFor } from '@gpuaas/testkit';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,7 @@ describe('operator console in Chromium', () => {
     expect(await page.locator('#entries tbody tr').count()).toBe(3);
     expect(await page.locator('header .who').textContent()).toContain('local-operator');
     await page.screenshot({ path: `${OUTPUT}console-overview.png`, fullPage: true });
+    expect(existsSync(`${OUTPUT}console-overview.png`)).toBe(true);
 
     await page.selectOption('#filters select[name=consumer]', 'billing-worker');
     await page.fill('#filters input[name=reason]', 'handler_rejected');
@@ -105,6 +106,7 @@ describe('operator console in Chromium', () => {
     await page.waitForSelector('#progress[data-status="completed"]', { timeout: 20_000 });
     expect(await page.locator('#counts').textContent()).toContain('2 of 2 moved');
     await page.screenshot({ path: `${OUTPUT}console-replay-completed.png`, fullPage: true });
+    expect(existsSync(`${OUTPUT}console-replay-completed.png`)).toBe(true);
     for (const payload of poisoned) {
       await waitFor(
         async () => (await appliedCount(h.firestore, BILLING_APPLIED, payload.allocation_id)) === 1,

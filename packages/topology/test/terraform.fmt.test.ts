@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { TERRAFORM_DIR } from './support/terraform';
 
-/** The terraform binary, when this machine has one (ours do not: it cannot be installed here). */
+/** The terraform binary, when this machine has one (ours do; the Google providers it cannot fetch). */
 function terraformBinary(): string | undefined {
   const found = spawnSync('sh', ['-c', 'command -v terraform'], { encoding: 'utf8' });
   const path = found.stdout.trim();

@@ -94,6 +94,33 @@ describe('templates', () => {
     expect(payment.body).toContain(
       examples['platform.payments.reconcile_failed'].payment_session_id,
     );
+
+    const pending = renderNotification(
+      'platform.billing.auto_release_pending',
+      examples['platform.billing.auto_release_pending'],
+      links,
+    );
+    expect(pending).toMatchObject({
+      severity: 'critical',
+      title: 'Your allocations will be released soon',
+    });
+    expect(pending.body).toBe(
+      'At $4.98 per hour your balance of $1.20 runs out around 2026-01-15 17:59 UTC; 1 running ' +
+        'allocation will then be released. Add credit to keep them running.',
+    );
+
+    const stuck = renderNotification(
+      'gpuaas.provisioning.release_failed',
+      examples['gpuaas.provisioning.release_failed'],
+      links,
+    );
+    expect(stuck.title).toBe(
+      'Release of allocation alloc_01JD8X5ZQ4M2V7K9T3N6P1R8WB needs our attention',
+    );
+    expect(stuck.body).toBe(
+      'We could not confirm that its instance stopped after 31 attempts. Billing stopped at ' +
+        '2026-01-15 12:15 UTC; our operators are resolving it.',
+    );
   });
 
   it('link relatively without a console URL', () => {
