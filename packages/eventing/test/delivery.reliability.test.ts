@@ -22,6 +22,16 @@ import {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Settles when `signal` aborts, also when it had already aborted before the call. */
+const untilAborted = (signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+
+/** The ack deadline `lease(n)` sets for n ≤ 5: an answer after it would not count. */
+const ACK_DEADLINE_MS = 10_000;
+
 /** A publisher whose publishes of `provisioning.active` wait `ms` first (a slow Pub/Sub). */
 const slowActive =
   (ms: number, sent: { count: number }) =>
@@ -128,21 +138,18 @@ describe('push consumer: at-least-once reliability', () => {
     });
 
     it('ctx.signal aborts an effect before its lease runs out; the lease is released for the retry', async () => {
-      let aborted = 0;
+      let abortedAt: number | undefined;
       let waitForAbort = true;
       const { app } = consumer(
         bus,
         [
           providerSubscription({
-            effect: (signal) =>
-              waitForAbort
-                ? new Promise((_, reject) =>
-                    signal.addEventListener('abort', () => {
-                      aborted += 1;
-                      reject(signal.reason);
-                    }),
-                  )
-                : Promise.resolve(),
+            effect: async (signal) => {
+              if (!waitForAbort) return;
+              await untilAborted(signal);
+              abortedAt = Date.now();
+              throw signal.reason;
+            },
           }),
         ],
         lease(2),
@@ -152,12 +159,55 @@ describe('push consumer: at-least-once reliability', () => {
       const started = Date.now();
       const first = await postPush(app, REQUESTED, body);
       expect(first.status).toBe(503);
-      expect(aborted).toBe(1);
-      // 80% of the 2 s lease, measured from the lease it wrote.
-      expect(Date.now() - started).toBeLessThan(2000);
+      expect(abortedAt).toBeDefined();
+      // 80% of the 2 s lease, measured from the lease it wrote (which is after `started`).
+      expect((abortedAt ?? Infinity) - started).toBeLessThan(2000);
       expect((await recordOf(allocationId).get()).exists).toBe(false);
       waitForAbort = false;
       expect((await postPush(app, REQUESTED, body)).status).toBe(204);
+      expect((await allocation(allocationId)).get('applied')).toBe(1);
+    });
+
+    it('an effect that ignores its signal and never ends is answered 503 in time, and keeps its lease', async () => {
+      let finishEffect: () => void = () => {};
+      let ignoring = true;
+      const { app } = consumer(
+        bus,
+        [
+          providerSubscription({
+            effect: () =>
+              ignoring
+                ? new Promise<void>((resolve) => {
+                    finishEffect = resolve;
+                  })
+                : Promise.resolve(),
+          }),
+        ],
+        // The delivery answers at 3 s; the lease it wrote lasts 5 s.
+        { ...lease(5), DELIVERY_BUDGET_SECONDS: '3' },
+      );
+      const allocationId = `alloc-${randomUUID()}`;
+      const body = pushBody(event(REQUESTED, requestedPayload(allocationId)));
+      const started = Date.now();
+      const first = await postPush(app, REQUESTED, body);
+      expect(first.status).toBe(503);
+      expect(await first.json()).toEqual({ error: 'effect_overran' });
+      // Answered at the delivery's budget, below the ack deadline (an answer after it would not count).
+      expect(Date.now() - started).toBeLessThan(ACK_DEADLINE_MS);
+      // The outside call may still run: a redelivery now must not start a second one.
+      const record = await recordOf(allocationId).get();
+      expect(record.get('state')).toBe('in_progress');
+      const held = await postPush(app, REQUESTED, body);
+      expect(held.status).toBe(503);
+      expect(await held.json()).toEqual({ error: 'lease_held' });
+      expect(await providerCalls(allocationId)).toEqual([1]);
+      ignoring = false;
+      finishEffect();
+      // Once the lease has run out, the redelivery takes a new one and applies the event once.
+      const leaseEnds = (record.get('lease_until') as { toMillis(): number }).toMillis();
+      await sleep(Math.max(0, leaseEnds - Date.now()) + 50);
+      expect((await postPush(app, REQUESTED, body)).status).toBe(204);
+      expect(await providerCalls(allocationId)).toEqual([2]);
       expect((await allocation(allocationId)).get('applied')).toBe(1);
     });
 
@@ -188,13 +238,11 @@ describe('push consumer: at-least-once reliability', () => {
         bus,
         [
           providerSubscription({
-            effect: (signal) =>
-              new Promise((_, reject) =>
-                signal.addEventListener('abort', () => {
-                  signalled = Date.now();
-                  reject(signal.reason);
-                }),
-              ),
+            effect: async (signal) => {
+              await untilAborted(signal);
+              signalled = Date.now();
+              throw signal.reason;
+            },
           }),
         ],
         lease(3),
