@@ -2,23 +2,29 @@
 // the eventing runtime (several consumers per service, under the services table's base paths),
 // Pub/Sub push between them, dead letters archived.
 import { randomUUID } from 'node:crypto';
-import { examples } from '@gpuaas/contracts';
-import { defineSubscription, type HandlerContext } from '@gpuaas/eventing';
+import { CONSUMERS, type ConsumerName, examples } from '@gpuaas/contracts';
+import {
+  definePushReceiver,
+  defineSubscription,
+  type HandlerContext,
+  type PushMessage,
+} from '@gpuaas/eventing';
 import { TestBus } from '@gpuaas/eventing/testing';
-import { type PushReceivers, startPushReceivers, waitFor } from '@gpuaas/testkit';
+import { waitFor } from '@gpuaas/testkit';
 import { apply, deriveBus, localSettingsAt } from '@gpuaas/topology';
-import { pushBasePaths } from '@gpuaas/topology/services';
+import { archivePushPath, pushBasePaths } from '@gpuaas/topology/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const REQUESTED = 'gpuaas.provisioning.requested';
 const ACTIVE = 'gpuaas.provisioning.active';
 const CREDITED = 'platform.payments.balance_credited';
 const RECONCILE = 'platform.payments.reconcile_failed';
+const FAILED = 'gpuaas.provisioning.failed';
 
 describe('end to end on the emulators', () => {
   let bus: TestBus;
-  // Stand-ins for the services not under test, and for the replay app's archive endpoint.
-  let stubs: PushReceivers;
+  /** What the replay stand-in's archive receivers took, as Pub/Sub pushed it. */
+  const archived: { consumer: ConsumerName; path: string; message: PushMessage }[] = [];
   /** Counts an application inside the delivery transaction, so a retried attempt counts once. */
   const applied = async (ctx: HandlerContext, consumer: string, key: string) => {
     const ref = ctx.firestore.collection('applied').doc(`${consumer}:${key}`);
@@ -113,9 +119,40 @@ describe('end to end on the emulators', () => {
       },
       false,
     );
-    stubs = await startPushReceivers(['orchestrator', 'replay']);
+    // The orchestrator's read model: one consumer under the orchestrator's base path.
+    const orchestrator = await bus.serve(
+      {
+        config: bus.config('orchestrator'),
+        basePaths: pushBasePaths('orchestrator'),
+        subscriptions: [
+          defineSubscription({
+            consumer: 'api-read-model',
+            eventType: FAILED,
+            handle: (event, ctx) => applied(ctx, 'api-read-model', event.payload.allocation_id),
+          }),
+        ],
+      },
+      false,
+    );
+    // The replay app's archive: raw push receivers, one per consumer's dead-letter topic.
+    const replay = await bus.serve(
+      {
+        config: bus.config('replay'),
+        receivers: CONSUMERS.map((consumer) =>
+          definePushReceiver({
+            path: archivePushPath(consumer),
+            async receive(message) {
+              archived.push({ consumer, path: archivePushPath(consumer), message });
+              return 'ack';
+            },
+          }),
+        ),
+      },
+      false,
+    );
     const settings = localSettingsAt({
-      ...stubs.urls,
+      orchestrator: orchestrator.url,
+      replay: replay.url,
       'provisioning-worker': provisioning.url,
       'billing-worker': billing.url,
       'notification-relay': relay.url,
@@ -125,7 +162,6 @@ describe('end to end on the emulators', () => {
   });
 
   afterAll(async () => {
-    await stubs?.close();
     await bus?.close();
   });
 
@@ -173,6 +209,18 @@ describe('end to end on the emulators', () => {
     expect(await appliedCount('ops', stripeEventId)).toBe(1);
   });
 
+  it("delivers a failed provisioning to the orchestrator's read model, once", async () => {
+    const allocationId = `alloc-${randomUUID()}`;
+    const failed = { ...examples[FAILED], allocation_id: allocationId };
+    await bus.publish(FAILED, failed, { producer: 'provisioning-worker' });
+    await bus.publish(FAILED, failed, { producer: 'provisioning-worker' });
+    await waitFor(async () => (await appliedCount('api-read-model', allocationId)) > 0, {
+      timeoutMs: 30_000,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await appliedCount('api-read-model', allocationId)).toBe(1);
+  });
+
   it('archives a poison event in the replay app with its reason and original data', async () => {
     const poison = JSON.stringify({ event_id: randomUUID(), event_type: REQUESTED, payload: {} });
     const marker = randomUUID();
@@ -180,13 +228,14 @@ describe('end to end on the emulators', () => {
       .topic(REQUESTED)
       .publishMessage({ data: Buffer.from(poison), attributes: { marker } });
 
-    const archive = () =>
-      stubs.deliveries.find((d) => d.receiver === 'replay' && d.attributes.marker === marker);
+    const archive = () => archived.find((a) => a.message.attributes.marker === marker);
     await waitFor(() => archive(), { timeoutMs: 30_000 });
-    const archived = archive();
-    expect(archived?.path).toBe('/push/dead-letter/provisioning-worker');
-    expect(archived?.data).toBe(poison);
-    expect(archived?.attributes).toMatchObject({
+    const letter = archive();
+    expect(letter?.consumer).toBe('provisioning-worker');
+    expect(letter?.path).toBe('/push/dead-letter/provisioning-worker');
+    // The original bytes, untouched.
+    expect(Buffer.from(letter?.message.dataBase64 ?? '', 'base64').toString()).toBe(poison);
+    expect(letter?.message.attributes).toMatchObject({
       dlq_reason: 'envelope_invalid',
       source_subscription: `${REQUESTED}.provisioning-worker`,
     });
