@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { examples } from '@gpuaas/contracts';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rejectEvent } from '../src/errors';
 import type { Publisher } from '../src/publisher';
@@ -295,15 +296,29 @@ describe('push consumer: poison events and transient failures', () => {
           return proxy;
         },
       ],
-    ])('%s → 503 handler_failed', async (_name, thrown) => {
-      const { app } = consumer(bus, [throwing(thrown)]);
-      const res = await postPush(
-        app,
-        REQUESTED,
-        pushBody(event(REQUESTED, requestedPayload(`a-${randomUUID()}`))),
+    ])("%s → 503 handler_failed, logged with the delivery's fields", async (_name, thrown) => {
+      const lines: Record<string, unknown>[] = [];
+      const logger = pino(
+        { level: 'info' },
+        { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
       );
+      const { app } = consumer(bus, [throwing(thrown)], {}, { logger });
+      const sent = event(REQUESTED, requestedPayload(`a-${randomUUID()}`));
+      const res = await postPush(app, REQUESTED, pushBody(sent, { messageId: 'm-never-500' }));
       expect(res.status).toBe(503);
       expect(await res.json()).toEqual({ error: 'handler_failed' });
+      const retried = lines.find((line) => line.msg === 'delivery will be retried');
+      expect(retried).toMatchObject({
+        level: 40,
+        outcome: 'retry',
+        reason: 'handler_failed',
+        event_id: sent.event_id,
+        event_type: REQUESTED,
+        correlation_id: sent.correlation_id,
+        message_id: 'm-never-500',
+      });
+      expect(retried?.detail).toEqual(expect.any(String));
+      expect(String(retried?.detail).length).toBeGreaterThan(0);
     });
 
     it('a log field whose getter throws, in the handler → 503, not 500', async () => {
