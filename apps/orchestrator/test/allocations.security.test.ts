@@ -18,7 +18,19 @@ describe('who may see and change an allocation', () => {
   });
   afterAll(() => h.close());
 
-  it('answers 401 without a key, with a malformed one and with an unknown one', async () => {
+  /** What a refused call must leave as it was: allocations, outbox entries, events published. */
+  const footprint = async () => ({
+    allocations: (await h.firestore.collection('allocations').count().get()).data().count,
+    outbox: (await h.firestore.collection('outbox').count().get()).data().count,
+    requested: h.requested.received.length,
+    releaseRequested: h.releaseRequested.received.length,
+    stored: await h.allocation(allocationId),
+  });
+
+  it('answers 401 without a key, with a malformed one and with an unknown one, and changes nothing', async () => {
+    // The owner's request is published before the refused calls start.
+    await expect.poll(() => h.requested.received.length).toBe(1);
+    const before = await footprint();
     for (const auth of [
       undefined,
       'not-a-key',
@@ -38,6 +50,9 @@ describe('who may see and change an allocation', () => {
         expect(res.body.reason).toBe('unauthenticated');
       }
     }
+    // Give a wrongly accepted call's outbox relay time to publish.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await footprint()).toEqual(before);
   });
 
   it('answers 401 to a revoked key, and the key changes nothing', async () => {
