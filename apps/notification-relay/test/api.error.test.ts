@@ -23,7 +23,9 @@ describe('read API: bad input is a 400 problem naming the field', () => {
   ) => {
     const res = await h.call(method, path, { auth, ...(body !== undefined ? { body } : {}) });
     expect(res.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(400);
-    expect(res.body).toMatchObject({ reason, field });
+    expect(res.contentType).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 400, reason, field });
+    expect(res.body.title).toEqual(expect.any(String));
   };
 
   it('names the bad query parameter', async () => {
@@ -47,7 +49,13 @@ describe('read API: bad input is a 400 problem naming the field', () => {
     expect(missing.body.reason).toBe('not_found');
   });
 
-  it('names the bad settings field', async () => {
+  it('names the bad settings field, and keeps the settings as they were', async () => {
+    const saved = await h.call('PUT', '/v1/notification-settings', {
+      auth,
+      body: { channels: ['in_app'] },
+    });
+    expect(saved.status).toBe(200);
+    const before = await h.call('GET', '/v1/notification-settings', { auth });
     const put = (body: unknown, field: string) =>
       expectField('PUT', '/v1/notification-settings', field, body);
     await put({}, '/channels');
@@ -77,6 +85,7 @@ describe('read API: bad input is a 400 problem naming the field', () => {
       { channels: ['webhook'], webhook: { url: 'https://localhost/hook' } },
       '/webhook/url',
     );
+    expect(await h.call('GET', '/v1/notification-settings', { auth })).toEqual(before);
   });
 
   it('refuses a body that is not JSON', async () => {

@@ -21,6 +21,7 @@ export interface HarnessOptions {
 
 export interface CallResult {
   status: number;
+  contentType: string;
   body: Record<string, unknown> & { field?: string; reason?: string };
 }
 
@@ -84,7 +85,11 @@ export class RelayHarness {
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : {} };
+    return {
+      status: res.status,
+      contentType: res.headers.get('content-type') ?? '',
+      body: text ? JSON.parse(text) : {},
+    };
   }
 
   /** A user whose notifications go to `url` by webhook (and in-app when asked); returns the secret. */
