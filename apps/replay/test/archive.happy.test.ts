@@ -1,7 +1,7 @@
 // Dead letters reach the archive through real Pub/Sub push: our consumers' dead-lettering and
 // Pub/Sub's own, any bytes up to 10 MB, each dead letter one entry however often it is forwarded.
 import { createHash, randomBytes } from 'node:crypto';
-import { postPush, rawPushBody } from '@gpuaas/eventing/testing';
+import { postPush, rawPushBody, type TopicTap } from '@gpuaas/eventing/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEAD_LETTERS } from '../src/store/collections';
 import { createDataStore } from '../src/store/data-store';
@@ -16,6 +16,13 @@ import {
 } from './fixtures';
 import { ReplayHarness } from './harness';
 
+/** The exact bytes published for `correlationId`, as a pull subscription on its topic got them. */
+const publishedBytes = async (tap: TopicTap, correlationId: string) =>
+  Buffer.from(
+    (await tap.waitFor((m) => m.attributes.correlation_id === correlationId)).data,
+    'utf8',
+  );
+
 const entriesWhere = async (h: ReplayHarness, field: string, value: string) =>
   (await h.firestore.collection(DEAD_LETTERS).where(field, '==', value).get()).docs.map(
     (doc) => doc.data() as DeadLetterRecord,
@@ -23,10 +30,12 @@ const entriesWhere = async (h: ReplayHarness, field: string, value: string) =>
 
 describe('archive', () => {
   let h: ReplayHarness;
+  let published: TopicTap;
   const board = new Switchboard();
 
   beforeAll(async () => {
     h = await ReplayHarness.start('replay-archive');
+    published = await h.bus.tap(ACTIVE);
     await h.archiveSubscription('billing-worker');
     await h.consumer('billing-worker', [billingConsumer(board)]);
   });
@@ -62,6 +71,7 @@ describe('archive', () => {
       source_subscription: `${ACTIVE}.billing-worker`,
     });
     const data = Buffer.from(entry?.data.inline ?? []);
+    expect(data.equals(await publishedBytes(published, correlationId))).toBe(true);
     expect(JSON.parse(data.toString()).payload).toEqual(payload);
     // The entry outlives the consumers' dedupe horizon no less than a safe replay needs.
     const first = entry?.first_seen_at.toMillis() ?? 0;
@@ -161,9 +171,11 @@ describe('archive', () => {
 describe('archive of a transient failure that exhausts its delivery attempts', () => {
   // Its own project: the emulator's redelivery stalls when several messages back off together.
   let h: ReplayHarness;
+  let published: TopicTap;
   const board = new Switchboard();
   beforeAll(async () => {
     h = await ReplayHarness.start('replay-exhaust');
+    published = await h.bus.tap(ACTIVE);
     await h.archiveSubscription('billing-worker');
     await h.consumer('billing-worker', [billingConsumer(board)], { maxDeliveryAttempts: 5 });
   });
@@ -188,7 +200,9 @@ describe('archive of a transient failure that exhausts its delivery attempts', (
     });
     expect(entry?.dead_letter_attributes.CloudPubSubDeadLetterSourceDeliveryCount).toBe('5');
     expect(entry?.attributes.CloudPubSubDeadLetterSourceDeliveryCount).toBeUndefined();
-    expect(JSON.parse(Buffer.from(entry?.data.inline ?? []).toString()).payload).toEqual(payload);
+    const data = Buffer.from(entry?.data.inline ?? []);
+    expect(data.equals(await publishedBytes(published, correlationId))).toBe(true);
+    expect(JSON.parse(data.toString()).payload).toEqual(payload);
   }, 90_000);
 
   it('after the cause is fixed, a replay is processed once by the consumer', async () => {
