@@ -12,6 +12,8 @@ import {
   appliedCount,
   BILLING_APPLIED,
   billingConsumer,
+  RELAY_APPLIED,
+  relayConsumer,
   Switchboard,
 } from './fixtures';
 import { ReplayHarness } from './harness';
@@ -178,6 +180,8 @@ describe('archive of a transient failure that exhausts its delivery attempts', (
     published = await h.bus.tap(ACTIVE);
     await h.archiveSubscription('billing-worker');
     await h.consumer('billing-worker', [billingConsumer(board)], { maxDeliveryAttempts: 5 });
+    // A second consumer of the event type, which applied it the first time.
+    await h.consumer('notification-relay', [relayConsumer()]);
   });
   afterAll(() => h.close());
 
@@ -205,7 +209,7 @@ describe('archive of a transient failure that exhausts its delivery attempts', (
     expect(JSON.parse(data.toString()).payload).toEqual(payload);
   }, 90_000);
 
-  it('after the cause is fixed, a replay is processed once by the consumer', async () => {
+  it('after the cause is fixed, a replay is processed once by the consumer; the other applies nothing again, nor does a second replay', async () => {
     board.set(payload.allocation_id, 'apply');
     const [entry] = await entriesWhere(h, 'correlation_id', `down-${payload.allocation_id}`);
     const created = await h.api<{ id: string }>('POST', '/v1/replays', {
@@ -227,5 +231,25 @@ describe('archive of a transient failure that exhausts its delivery attempts', (
     expect(
       (await entriesWhere(h, 'correlation_id', `down-${payload.allocation_id}`))[0]?.status,
     ).toBe('replayed');
+    // A second replay of the entry moves nothing; neither consumer applies anything again.
+    const again = await h.api<{ id: string }>('POST', '/v1/replays', {
+      body: { ids: [entry?.id] },
+    });
+    expect(again.status).toBe(201);
+    await expect
+      .poll(
+        async () =>
+          (
+            await h.api<{ status: string; counts: Record<string, number> }>(
+              'GET',
+              `/v1/replays/${again.body.id}`,
+            )
+          ).body,
+        { timeout: 30_000 },
+      )
+      .toMatchObject({ status: 'completed', counts: { moved: 0, skipped: 1 } });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await appliedCount(h.firestore, BILLING_APPLIED, payload.allocation_id)).toBe(1);
+    expect(await appliedCount(h.firestore, RELAY_APPLIED, payload.allocation_id)).toBe(1);
   }, 60_000);
 });
