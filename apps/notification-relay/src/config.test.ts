@@ -1,4 +1,5 @@
 import { ConfigError } from '@gpuaas/eventing';
+import { secretEnvNames, unreadSecrets } from '@gpuaas/topology/services';
 import { describe, expect, it } from 'vitest';
 import { loadRelayConfig } from './config';
 
@@ -27,6 +28,11 @@ describe('loadRelayConfig', () => {
     expect(config.deliverOnReceipt).toBe(true);
     expect(config.opsWebhookUrl).toBeUndefined();
     expect(config.allowInsecureWebhooks).toBe(false);
+  });
+
+  it('reads every secret the services table gives the relay from Secret Manager', () => {
+    expect(secretEnvNames('notification-relay')).toEqual(['OPS_ALERT_WEBHOOK_URL']);
+    expect(unreadSecrets('notification-relay', loadRelayConfig, base)).toEqual([]);
   });
 
   it('reads compressed schedules and durations', () => {

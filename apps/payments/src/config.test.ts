@@ -1,4 +1,5 @@
 import { ConfigError } from '@gpuaas/eventing';
+import { secretEnvNames, unreadSecrets } from '@gpuaas/topology/services';
 import { describe, expect, it } from 'vitest';
 import { loadPaymentsConfig } from './config';
 
@@ -19,6 +20,11 @@ describe('loadPaymentsConfig', () => {
       toleranceSeconds: 300,
     });
     expect(config.webhookDeadlineMs).toBe(10_000);
+  });
+
+  it('reads every secret the services table gives payments from Secret Manager', () => {
+    expect(secretEnvNames('payments')).toEqual(['STRIPE_WEBHOOK_SECRET']);
+    expect(unreadSecrets('payments', loadPaymentsConfig, base)).toEqual([]);
   });
 
   it('reads live mode', () => {

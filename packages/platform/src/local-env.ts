@@ -6,7 +6,6 @@ import { SERVICES, type ServiceDefinition, type ServiceName } from '@gpuaas/topo
  */
 export const LOCAL_SECRETS: Readonly<Record<string, string>> = {
   STRIPE_WEBHOOK_SECRET: 'whsec_gpuaas_local_stripe_webhook_secret',
-  STRIPE_SECRET_KEY: 'sk_test_gpuaas_local',
   // No Slack locally: ops alerts are stored, not sent.
   OPS_ALERT_WEBHOOK_URL: '',
 };

@@ -18,7 +18,7 @@ const RELEASE = [
   '--operators',
   'oncall@example.com',
   '--secret-versions',
-  'stripe-secret-key=3,stripe-webhook-secret=5,ops-alert-webhook-url=1',
+  'stripe-webhook-secret=5,ops-alert-webhook-url=1',
 ];
 
 /**
@@ -355,7 +355,7 @@ describe('infra/gcloud/deploy-services.sh --dry-run', () => {
     ]);
     // Pinned versions, never latest.
     expect(flag(deploys.find((d) => d[3] === 'payments') ?? [], 'set-secrets')).toBe(
-      'STRIPE_SECRET_KEY=stripe-secret-key:3,STRIPE_WEBHOOK_SECRET=stripe-webhook-secret:5',
+      'STRIPE_WEBHOOK_SECRET=stripe-webhook-secret:5',
     );
     expect(flag(deploys.find((d) => d[3] === 'notification-relay') ?? [], 'set-secrets')).toBe(
       'OPS_ALERT_WEBHOOK_URL=ops-alert-webhook-url:1',
@@ -504,8 +504,8 @@ describe('infra/gcloud/deploy-services.sh secrets and operators', () => {
 
   it('refuses to deploy a secret without a pinned version, or pinned to latest, before any change', async () => {
     for (const pins of [
-      'stripe-secret-key=3,stripe-webhook-secret=5',
-      'stripe-secret-key=latest',
+      'stripe-webhook-secret=5',
+      'stripe-webhook-secret=latest,ops-alert-webhook-url=1',
     ]) {
       const refused = await run('--operators', 'oncall@example.com', '--secret-versions', pins);
       expect(refused.code, pins).not.toBe(0);
@@ -519,7 +519,7 @@ describe('infra/gcloud/deploy-services.sh secrets and operators', () => {
       '--operators',
       'a@example.com,b@example.com',
       '--secret-versions',
-      'stripe-secret-key=3,stripe-webhook-secret=5,ops-alert-webhook-url=1',
+      'stripe-webhook-secret=5,ops-alert-webhook-url=1',
     );
     expect(ok.code, ok.stderr).toBe(0);
     const deploys = printed(ok.stdout)
@@ -589,7 +589,7 @@ describe('infra/gcloud/bootstrap.sh --dry-run', () => {
     );
     // The secrets the apps read, replicated in the region, without values.
     expect(lines.filter((line) => line.startsWith('gcloud secrets create '))).toEqual(
-      ['stripe-secret-key', 'stripe-webhook-secret', 'ops-alert-webhook-url'].map(
+      ['stripe-webhook-secret', 'ops-alert-webhook-url'].map(
         (secret) =>
           `gcloud secrets create ${secret} --replication-policy=user-managed --locations=europe-west1 --project=p1`,
       ),

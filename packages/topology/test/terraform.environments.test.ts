@@ -123,7 +123,6 @@ describe.each(TERRAFORM_ENVIRONMENTS)('environments/%s', (env) => {
     });
     // Versions are pinned per environment (secret_versions), so the table names secrets only.
     expect(services.payments.secret_env).toEqual({
-      STRIPE_SECRET_KEY: { secret: 'stripe-secret-key' },
       STRIPE_WEBHOOK_SECRET: { secret: 'stripe-webhook-secret' },
     });
   });

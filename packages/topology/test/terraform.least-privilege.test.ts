@@ -213,7 +213,6 @@ describe('secrets: every secret an app reads is declared and bound only to that 
         expect(services[name].secret_env, name).toEqual(table);
       }
       expect(Object.fromEntries(readers(env))).toEqual({
-        'stripe-secret-key': ['payments'],
         'stripe-webhook-secret': ['payments'],
         'ops-alert-webhook-url': ['notification-relay'],
       });

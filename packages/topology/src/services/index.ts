@@ -9,9 +9,11 @@ export {
   localServiceUrl,
   pushBasePaths,
   SERVICE_NAMES,
+  secretEnvNames,
   serviceOf,
   taskPath,
   tasksOf,
+  unreadSecrets,
 } from './queries';
 export type {
   DeployEnvironment,

@@ -8,9 +8,11 @@ import {
   localServiceUrl,
   pushBasePaths,
   SERVICE_NAMES,
+  secretEnvNames,
   serviceOf,
   taskPath,
   tasksOf,
+  unreadSecrets,
 } from './index';
 
 describe('the services table', () => {
@@ -85,5 +87,20 @@ describe('the services table', () => {
   it('refuses names it does not know', () => {
     expect(() => tasksOf('relay' as 'replay')).toThrow(/relay is not a service/);
     expect(() => serviceOf('nobody' as 'ops')).toThrow(/no service hosts consumer nobody/);
+  });
+
+  it('names the secrets a config loader never looks up', () => {
+    expect(secretEnvNames('orchestrator')).toEqual([]);
+    const env = { STRIPE_WEBHOOK_SECRET: 'whsec_x' };
+    expect(unreadSecrets('payments', () => undefined, env)).toEqual(['STRIPE_WEBHOOK_SECRET']);
+    expect(unreadSecrets('payments', (e) => e.STRIPE_WEBHOOK_SECRET, env)).toEqual([]);
+    // A lookup of a variable that is not set counts: the loader asked for it.
+    expect(
+      unreadSecrets(
+        'payments',
+        (e: Record<string, string | undefined>) => 'STRIPE_WEBHOOK_SECRET' in e,
+        {},
+      ),
+    ).toEqual([]);
   });
 });

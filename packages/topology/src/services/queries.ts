@@ -93,3 +93,34 @@ export function localPort(service: ServiceName): number {
 /** `http://127.0.0.1:<local port>`. */
 export const localServiceUrl = (service: ServiceName): string =>
   `http://127.0.0.1:${localPort(service)}`;
+
+/** The variables a service gets from Secret Manager (its `secretEnv`), by name. */
+export function secretEnvNames(service: ServiceName): string[] {
+  lookup(service);
+  return Object.keys(ROWS[service].secretEnv ?? {});
+}
+
+/**
+ * The secrets of a service's `secretEnv` that its config loader never reads from `env`: a secret
+ * declared, granted and rotated for nothing. Each app's config test expects none. A read is a
+ * lookup by name (`env.X`, `'X' in env`); a loader that enumerates the whole env reads them all.
+ */
+export function unreadSecrets(
+  service: ServiceName,
+  load: (env: Record<string, string | undefined>) => unknown,
+  env: Record<string, string | undefined>,
+): string[] {
+  const read = new Set<string>();
+  const recording = new Proxy(env, {
+    get(target, property, receiver) {
+      if (typeof property === 'string') read.add(property);
+      return Reflect.get(target, property, receiver);
+    },
+    has(target, property) {
+      if (typeof property === 'string') read.add(property);
+      return Reflect.has(target, property);
+    },
+  });
+  load(recording);
+  return secretEnvNames(service).filter((name) => !read.has(name));
+}

@@ -178,8 +178,8 @@ export const SERVICES = {
     localPort: 8084,
     sizing: STANDARD_SIZING,
     secretEnv: {
-      // A restricted key (read Checkout Sessions only): the webhook is the way money comes in.
-      STRIPE_SECRET_KEY: { secret: 'stripe-secret-key' },
+      // Verifying a webhook needs its signing secret only: the app calls no Stripe API, so it
+      // holds no API key.
       STRIPE_WEBHOOK_SECRET: { secret: 'stripe-webhook-secret' },
     },
     producers: ['payments'],
