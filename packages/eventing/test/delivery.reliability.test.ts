@@ -29,8 +29,8 @@ const untilAborted = (signal: AbortSignal) =>
     else signal.addEventListener('abort', () => resolve(), { once: true });
   });
 
-/** The ack deadline `lease(n)` sets for n ≤ 5: an answer after it would not count. */
-const ACK_DEADLINE_MS = 10_000;
+/** The ack deadline `lease(n)` sets for n ≤ 6: an answer after it would not count. */
+const ACK_DEADLINE_MS = 12_000;
 
 /** A publisher whose publishes of `provisioning.active` wait `ms` first (a slow Pub/Sub). */
 const slowActive =
@@ -183,8 +183,8 @@ describe('push consumer: at-least-once reliability', () => {
                 : Promise.resolve(),
           }),
         ],
-        // The delivery answers at 3 s; the lease it wrote lasts 5 s.
-        { ...lease(5), DELIVERY_BUDGET_SECONDS: '3' },
+        // The delivery answers at 3 s; the lease it wrote lasts 6 s.
+        { ...lease(6), DELIVERY_BUDGET_SECONDS: '3' },
       );
       const allocationId = `alloc-${randomUUID()}`;
       const body = pushBody(event(REQUESTED, requestedPayload(allocationId)));
