@@ -93,6 +93,9 @@ describe('bad input answers with a problem naming the field', () => {
     ['limit=0', '/limit'],
     ['limit=101', '/limit'],
     ['limit=ten', '/limit'],
+    ['limit=1.5', '/limit'],
+    ['limit=1e1', '/limit'],
+    ['limit=0x10', '/limit'],
     ['kind=poem', '/kind'],
   ])('a bad query parameter (%s) names it', async (query, pointer) => {
     const res = await h.call('GET', `/v1/notes?${query}`, { auth });
@@ -279,16 +282,20 @@ describe('Idempotency-Key misuse', () => {
   });
 
   it.each([
+    ['that is empty (a client whose key went missing)', ''],
     ['longer than 255 characters', 'k'.repeat(256)],
     ['an unterminated structured string', '"abc'],
     ['a structured token that is not a string', '"a" ; x=1'.replace('"a"', '?1')],
-  ])('a key %s is a 400', async (_name, key) => {
-    const res = await post(key);
+  ])('a key %s is a 400, and nothing is created', async (_name, key) => {
+    const title = `refused-${Math.random()}`;
+    const res = await post(key, note({ title }));
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({
       reason: 'idempotency_key_invalid',
       field: '/Idempotency-Key',
     });
+    const listed = await h.call('GET', '/v1/notes?limit=100', { auth });
+    expect(JSON.stringify(listed.body)).not.toContain(title);
   });
 
   it('accepts a key of exactly 255 characters', async () => {

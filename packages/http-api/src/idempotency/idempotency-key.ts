@@ -15,8 +15,10 @@ const invalid = (detail: string) =>
  * (`"8e03…"`); the bare form many clients send (`8e03…`) is taken as the key itself.
  */
 export function readIdempotencyKey(header: string | undefined): string | undefined {
-  const raw = header?.trim();
-  if (!raw) return undefined;
+  if (header === undefined) return undefined;
+  const raw = header.trim();
+  // An empty header is a client whose key went missing: refused, not a request without one.
+  if (raw.length === 0) throw invalid('Idempotency-Key is empty');
   let key = raw;
   if (raw.startsWith('"')) {
     let parsed: unknown;

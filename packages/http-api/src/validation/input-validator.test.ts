@@ -60,4 +60,27 @@ describe('createInputValidator', () => {
       ['/all', 'query'],
     ]);
   });
+
+  it('reads a query number only from text that is exactly one, and names the field otherwise', () => {
+    const Query = Type.Object({
+      limit: Type.Optional(Type.Integer({ minimum: 1 })),
+      ratio: Type.Optional(Type.Number()),
+      size: Type.Optional(Type.Union([Type.Literal(8), Type.Literal(16)])),
+    });
+    const validate = createInputValidator(Query, 'query');
+    expect(validate({ limit: '10', ratio: '-0.25', size: '16' })).toEqual({
+      limit: 10,
+      ratio: -0.25,
+      size: 16,
+    });
+    expect(validate({ ratio: '1e3' })).toEqual({ ratio: 1000 });
+    for (const limit of ['1.5', '1e2', '0x10', ' 2', '2.0', '', '01', '+3']) {
+      const problem = problemOf(() => validate({ limit }));
+      expect(
+        problem.errors?.map((e) => e.pointer),
+        limit,
+      ).toEqual(['/limit']);
+    }
+    expect(problemOf(() => validate({ size: '12' })).errors?.[0]?.pointer).toBe('/size');
+  });
 });
