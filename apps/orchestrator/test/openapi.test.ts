@@ -46,6 +46,13 @@ const SAMPLES: Record<string, (c: Ctx) => Sample[]> = {
   postV1AllocationsAllocationIdRelease: (c) => [
     { path: `/v1/allocations/${c.allocationId}/release`, auth: c.auth, status: 202 },
     { path: '/v1/allocations/alloc_missing/release', auth: c.auth, status: 404 },
+    // No body is declared, but the body limit holds for every POST.
+    {
+      path: `/v1/allocations/${c.allocationId}/release`,
+      auth: c.auth,
+      raw: 'x'.repeat(20_000),
+      status: 413,
+    },
   ],
   getV1AllocationsAllocationId: (c) => [
     { path: `/v1/allocations/${c.allocationId}`, auth: c.auth, status: 200 },
@@ -96,6 +103,11 @@ describe('the orchestrator OpenAPI document', () => {
       response = (doc.components.responses as Record<string, Record<string, unknown>>)[
         response.$ref.split('/').pop() as string
       ];
+    }
+    // Every header documented for the answer is sent (Idempotent-Replayed only on a replay).
+    const headers = Object.keys((response?.headers as Record<string, unknown> | undefined) ?? {});
+    for (const name of headers.filter((h) => h !== 'Idempotent-Replayed')) {
+      expect(res.headers.get(name), `${label}: header ${name}`).not.toBeNull();
     }
     const content = response?.content as Record<string, { schema: unknown }> | undefined;
     if (!content) return;

@@ -65,6 +65,7 @@ export function notesRoutes(firestore: Firestore, control: NotesControl): Route[
       auth: 'user',
       body: CreateNote,
       responses: { 201: Note },
+      responseHeaders: { 201: { Location: 'The note' } },
       async handler({ body, principal, idempotencyKey }) {
         control.runs++;
         const hold = control.hold;

@@ -151,6 +151,9 @@ describe('the OpenAPI document', () => {
     expect(archive?.parameters).toContainEqual(
       expect.objectContaining({ name: 'Idempotency-Key', required: true }),
     );
+    // A POST without a declared body is still held to the body limit; it reads no media type.
+    expect(Object.keys(archive?.responses ?? {})).toContain('413');
+    expect(Object.keys(archive?.responses ?? {})).not.toContain('415');
     const health = doc.paths['/v1/health']?.get;
     expect(Object.keys(health?.responses ?? {})).toEqual(['200', '400', '404', '500', '503']);
     const list = doc.paths['/v1/notes']?.get;
@@ -162,6 +165,14 @@ describe('the OpenAPI document', () => {
         schema: expect.objectContaining({ default: 20 }),
       }),
     );
+  });
+
+  it('documents the headers a route declares on the answer that sets them', () => {
+    const created = doc.paths['/v1/notes']?.post?.responses['201'] as {
+      headers?: Record<string, { description: string }>;
+    };
+    expect(Object.keys(created.headers ?? {})).toEqual(['Location', 'Idempotent-Replayed']);
+    expect(created.headers?.Location?.description).toBe('The note');
   });
 
   it('has a sample request for every operation', () => {

@@ -48,6 +48,7 @@ export function requestAllocationRoute(runtime: ServiceRuntime, context: Orchest
     auth: 'user',
     body,
     responses: { 202: AllocationView },
+    responseHeaders: { 202: { Location: 'The allocation: `/v1/allocations/{allocation_id}`' } },
     problems: [402, 409],
     idempotent: true,
     async handler({ body: request, principal, idempotencyKey }) {

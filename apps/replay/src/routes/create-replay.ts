@@ -15,6 +15,7 @@ export const createReplayRoute = (ctx: ReplayContext) =>
     auth: 'operator',
     body: ReplayRequest,
     responses: { 200: DryRun, 201: Replay },
+    responseHeaders: { 201: { Location: 'The replay: `/v1/replays/{replay_id}`' } },
     problems: [409],
     async handler({ body, principal, idempotencyKey }) {
       const started = await startReplay(

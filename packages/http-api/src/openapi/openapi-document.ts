@@ -101,21 +101,25 @@ function operationOf(route: Route, components: SchemaComponents): OpenApiOperati
       schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH },
     });
   }
-  const replayHeader = route.idempotency
-    ? {
-        headers: {
-          'Idempotent-Replayed': {
-            description: '`true` when this is the stored answer of an earlier request',
-            schema: { type: 'string', enum: ['true'] },
-          },
-        },
-      }
-    : {};
+  const headersOf = (status: string) => {
+    const headers: Record<string, { description: string; schema: Record<string, unknown> }> = {};
+    const declared = route.responseHeaders?.[Number(status)] ?? {};
+    for (const [name, description] of Object.entries(declared)) {
+      headers[name] = { description, schema: { type: 'string' } };
+    }
+    if (route.idempotency) {
+      headers['Idempotent-Replayed'] = {
+        description: '`true` when this is the stored answer of an earlier request',
+        schema: { type: 'string', enum: ['true'] },
+      };
+    }
+    return Object.keys(headers).length > 0 ? { headers } : {};
+  };
   const responses: Record<string, Record<string, unknown>> = {};
   for (const [status, schema] of Object.entries(route.responses)) {
     responses[status] = {
       description: STATUS_TEXT[status] ?? `${status} response`,
-      ...replayHeader,
+      ...headersOf(status),
       ...(schema ? { content: { 'application/json': { schema: components.use(schema) } } } : {}),
     };
   }

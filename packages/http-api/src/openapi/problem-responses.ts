@@ -18,6 +18,8 @@ const DESCRIPTIONS: Record<number, string> = {
 export const problemDescription = (status: number): string =>
   DESCRIPTIONS[status] ?? 'Problem details (RFC 9457)';
 
+const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
+
 /** The problem statuses a route can answer with, from what it declares. */
 export function problemStatuses(route: Route): number[] {
   const statuses = new Set<number>([400, 404, 500, 503, ...(route.problems ?? [])]);
@@ -25,10 +27,9 @@ export function problemStatuses(route: Route): number[] {
     statuses.add(401);
     statuses.add(403);
   }
-  if (route.body) {
-    statuses.add(413);
-    statuses.add(415);
-  }
+  // The body limit holds for every request that may carry one, declared or not.
+  if (route.body || BODY_METHODS.has(route.method)) statuses.add(413);
+  if (route.body) statuses.add(415);
   if (route.idempotency) {
     statuses.add(409);
     statuses.add(422);

@@ -52,6 +52,8 @@ export interface RouteDeclaration<
   responses: R;
   /** Problem statuses a handler throws beyond those every route documents (402, 409, …). */
   problems?: number[];
+  /** Headers the handler sets, per answer status, with what they say: `{ 201: { Location: … } }`. */
+  responseHeaders?: Readonly<Partial<Record<keyof R & number, Readonly<Record<string, string>>>>>;
   /** Default: true for POST on authenticated routes, false otherwise. */
   idempotent?: IdempotencyMode;
   // NoInfer: the responses alone fix R, so a handler's `status: 201` stays a literal.
@@ -74,6 +76,7 @@ export interface AnyRouteDeclaration {
   body?: TSchema;
   responses: RouteResponses;
   problems?: number[];
+  responseHeaders?: Readonly<Record<number, Readonly<Record<string, string>>>>;
   idempotent?: IdempotencyMode;
   // biome-ignore lint/suspicious/noExplicitAny: erased handler type of a heterogeneous route list
   handler(input: RouteInput<AuthMode, any, any, any>): Promise<AnyResult> | AnyResult;
