@@ -22,10 +22,20 @@ async function written(): Promise<number> {
   return counts.reduce((a, b) => a + b, 0);
 }
 
+/** What each refusal tells the sender: its own reason, never another's. */
+const DETAIL: Record<string, RegExp> = {
+  missing_signature: /no Stripe-Signature header/,
+  invalid_signature: /does not verify this body .* or its timestamp is outside the tolerance/,
+  malformed_event: /not a Stripe event/,
+};
+
 async function expectRefused(res: Response, reason: string) {
   expect(res.status).toBe(400);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
-  expect(await res.json()).toMatchObject({ status: 400, reason });
+  const body = (await res.json()) as Record<string, unknown>;
+  expect(body).toMatchObject({ status: 400, reason, type: `urn:gpuaas:problem:${reason}` });
+  expect(body.title).toBe(reason.charAt(0).toUpperCase() + reason.slice(1).replaceAll('_', ' '));
+  expect(body.detail).toMatch(DETAIL[reason] as RegExp);
   expect(await written()).toBe(0);
   expect(await h.ledger.userBalance(userId, 'USD')).toBe(0);
 }
@@ -56,6 +66,11 @@ describe('the webhook signature', () => {
     await expectRefused(res, 'invalid_signature');
   });
 
+  it('refuses a signature dated further ahead than the tolerance (now + 301 s)', async () => {
+    const res = await h.deliver(checkoutEvent({ userId }), { timestamp: now() + 301 });
+    await expectRefused(res, 'invalid_signature');
+  });
+
   it('refuses a request without the Stripe-Signature header', async () => {
     const { payload } = signed(checkoutEvent({ userId }));
     await expectRefused(await postWebhook(h.service, payload, undefined), 'missing_signature');
@@ -82,5 +97,11 @@ describe('the webhook signature', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ outcome: 'credited' });
     expect(await h.ledger.userBalance(userId, 'USD')).toBe(10_000_000);
+    // A sender's clock a little ahead is within the tolerance too.
+    const ahead = await h.deliver(checkoutEvent({ userId, amountTotal: 500 }), {
+      timestamp: now() + 240,
+    });
+    expect(ahead.status).toBe(200);
+    expect(await h.ledger.userBalance(userId, 'USD')).toBe(15_000_000);
   });
 });

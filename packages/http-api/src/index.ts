@@ -63,6 +63,7 @@ export type { ProblemReason } from './problem/problem';
 export { PROBLEM_CONTENT_TYPE, Problem, ProblemFieldError } from './problem/problem';
 export type { ProblemErrorOptions } from './problem/problem-error';
 export { invalidInput, ProblemError } from './problem/problem-error';
+export { problemResponse } from './problem/problem-response';
 export type { Route } from './route/define-route';
 export { defineRoute } from './route/define-route';
 export { RouteDefinitionError } from './route/route-rules';

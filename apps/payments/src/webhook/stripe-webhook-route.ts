@@ -1,9 +1,13 @@
-import { PROBLEM_CONTENT_TYPE } from '@gpuaas/http-api';
+import { ProblemError, problemResponse } from '@gpuaas/http-api';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import type { HandledEvent, StripeEventHandler } from './handle-stripe-event';
-import { type VerifyStripeSignature, WebhookRejectedError } from './verify-signature';
+import {
+  type VerifyStripeSignature,
+  WebhookRejectedError,
+  type WebhookRejection,
+} from './verify-signature';
 
 export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
 
@@ -17,10 +21,15 @@ export interface StripeWebhookOptions {
 }
 
 const problem = (status: number, reason: string, detail: string) =>
-  new Response(
-    JSON.stringify({ type: `urn:gpuaas:problem:${reason}`, title: reason, status, reason, detail }),
-    { status, headers: { 'content-type': PROBLEM_CONTENT_TYPE } },
-  );
+  problemResponse(new ProblemError(status, reason, detail));
+
+/** What a refused webhook is told: enough to fix the sender, nothing of the secret or the HMAC. */
+const REJECTION_DETAIL: Record<WebhookRejection, string> = {
+  missing_signature: 'the request has no Stripe-Signature header',
+  invalid_signature:
+    'the Stripe-Signature header does not verify this body with the endpoint secret, or its timestamp is outside the tolerance',
+  malformed_event: 'the signed body is not a Stripe event (id, type, livemode, data)',
+};
 
 const TIMED_OUT = Symbol('timed out');
 
@@ -61,7 +70,7 @@ export function stripeWebhookRoute(options: StripeWebhookOptions): Hono {
     } catch (error) {
       if (!(error instanceof WebhookRejectedError)) throw error;
       logger.warn({ reason: error.reason, detail: error.detail }, 'stripe webhook refused');
-      return problem(400, error.reason, 'the Stripe-Signature header does not verify this body');
+      return problem(400, error.reason, REJECTION_DETAIL[error.reason]);
     }
     const log = logger.child({ stripe_event_id: event.id, stripe_event_type: event.type });
     const work = options.handle(event);

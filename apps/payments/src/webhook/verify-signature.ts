@@ -17,8 +17,20 @@ export class WebhookRejectedError extends Error {
 export interface SignatureVerifierOptions {
   /** The endpoint's signing secret (`whsec_…`). */
   secret: string;
-  /** How old a signature's timestamp may be; Stripe's default is 300 s. */
+  /** How far a signature's timestamp may be from now, either way; Stripe's default is 300 s. */
   toleranceSeconds: number;
+  now?: () => Date;
+}
+
+/** The `t=` of a `Stripe-Signature` header, in seconds; undefined when there is none. */
+function signedAt(header: string): number | undefined {
+  for (const part of header.split(',')) {
+    const [key, value] = part.split('=', 2);
+    if (key?.trim() === 't' && value !== undefined && /^[0-9]+$/.test(value.trim())) {
+      return Number(value.trim());
+    }
+  }
+  return undefined;
 }
 
 export type VerifyStripeSignature = (
@@ -39,7 +51,8 @@ const isEventLike = (value: unknown): value is StripeEventLike => {
 
 /**
  * Verifies the `Stripe-Signature` header over the raw body with the stripe library (HMAC-SHA256
- * of `timestamp.body`, timestamp within the tolerance), then reads the event it signs.
+ * of `timestamp.body`, timestamp no older than the tolerance), refuses a timestamp further ahead
+ * than the tolerance, then reads the event it signs.
  */
 export function createSignatureVerifier(options: SignatureVerifierOptions): VerifyStripeSignature {
   return function verifyStripeSignature(rawBody, header) {
@@ -58,6 +71,12 @@ export function createSignatureVerifier(options: SignatureVerifierOptions): Veri
       }
       // Signed, but not JSON: nothing Stripe would send.
       throw new WebhookRejectedError('malformed_event', (error as Error).message);
+    }
+    // constructEvent refuses an old timestamp only; one from the future is as far off.
+    const at = signedAt(header);
+    const nowSeconds = Math.floor((options.now?.() ?? new Date()).getTime() / 1000);
+    if (at !== undefined && at - nowSeconds > options.toleranceSeconds) {
+      throw new WebhookRejectedError('invalid_signature', 'timestamp is in the future');
     }
     if (!isEventLike(event)) {
       throw new WebhookRejectedError(
