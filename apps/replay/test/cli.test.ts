@@ -1,7 +1,7 @@
 // The operator CLI against the running service's API: list, show, replay (dry run, then with
 // its progress), replays, status, cancel, discard; and the script entry point itself.
-import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { examples } from '@gpuaas/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,6 @@ import { ReplayHarness } from './harness';
 import { published, pushLetter } from './letters';
 
 const FAILED = 'gpuaas.provisioning.failed';
-const require = createRequire(import.meta.url);
 
 describe('pnpm replay', () => {
   let h: ReplayHarness;
@@ -150,18 +149,40 @@ describe('pnpm replay', () => {
     expect((await cli('frobnicate')).code).toBe(2);
   });
 
-  it('runs as a script with the URL from REPLAY_URL', async () => {
-    const { stdout } = await promisify(execFile)(
+  it('runs as `pnpm replay` from the repository root, with its exit codes', async () => {
+    const root = new URL('../../..', import.meta.url).pathname;
+    const pnpm = (...argv: string[]) =>
+      promisify(execFile)('pnpm', ['--silent', 'replay', ...argv], {
+        cwd: root,
+        env: { ...process.env, REPLAY_URL: h.replay.url },
+      }).then(
+        ({ stdout }) => ({ code: 0, stdout }),
+        (error: { code?: number; stdout?: string }) => ({
+          code: error.code,
+          stdout: error.stdout ?? '',
+        }),
+      );
+    const counts = await pnpm('list', '--counts');
+    expect(counts.code).toBe(0);
+    expect(counts.stdout).toMatch(/total/);
+    // A usage error is 2, as the README says, not pnpm's 1 for any failure.
+    expect((await pnpm('frobnicate')).code).toBe(2);
+  }, 60_000);
+
+  it('stops quietly when its reader closes the pipe early', async () => {
+    const child = spawn(
       process.execPath,
-      [
-        '--import',
-        require.resolve('tsx'),
-        new URL('../src/cli/main.ts', import.meta.url).pathname,
-        'list',
-        '--counts',
-      ],
-      { env: { ...process.env, REPLAY_URL: h.replay.url } },
+      ['--import', 'tsx', new URL('../src/cli/main.ts', import.meta.url).pathname, 'list'],
+      { env: { ...process.env, REPLAY_URL: h.replay.url }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    expect(stdout).toMatch(/total/);
-  }, 30_000);
+    // The reader is gone before the first line is written (`pnpm replay list | head -0`).
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
+  }, 60_000);
 });
