@@ -82,11 +82,27 @@ describe('addresses', () => {
       '::1',
       'fd00::1',
       '::ffff:10.0.0.1',
+      '::ffff:7f00:1',
+      '::7f00:1',
+      '::127.0.0.1',
+      '64:ff9b::7f00:1',
+      '64:ff9b::169.254.169.254',
+      '2002:a9fe:a9fe::1',
+      '2002:0a00:0001::',
+      '2001:db8::1',
       '0.0.0.0',
+      '::',
     ]) {
       expect(isNonPublicAddress(a), a).toBe(true);
     }
-    for (const a of ['8.8.8.8', '2001:4860:4860::8888', '172.32.0.1'])
+    for (const a of [
+      '8.8.8.8',
+      '2001:4860:4860::8888',
+      '172.32.0.1',
+      '64:ff9b::808:808',
+      '2002:808:808::1',
+      '::ffff:8.8.8.8',
+    ])
       expect(isNonPublicAddress(a), a).toBe(false);
   });
 
@@ -96,6 +112,10 @@ describe('addresses', () => {
     expect(refuseWebhookUrl('https://user:pw@hooks.example.com/x', false)).toMatch(/credentials/);
     expect(refuseWebhookUrl('https://169.254.169.254/latest', false)).toMatch(/public/);
     expect(refuseWebhookUrl('https://localhost:8080/', false)).toMatch(/public/);
+    expect(refuseWebhookUrl('https://LOCALHOST./h', false)).toMatch(/public/);
+    expect(refuseWebhookUrl('https://metadata.google.internal./x', false)).toMatch(/public/);
+    expect(refuseWebhookUrl('https://[64:ff9b::7f00:1]/', false)).toMatch(/public/);
+    expect(refuseWebhookUrl('https://[::ffff:127.0.0.1]/', false)).toMatch(/public/);
     expect(refuseWebhookUrl('not a url', false)).toMatch(/absolute/);
     expect(refuseWebhookUrl('http://127.0.0.1:9999/hook', true)).toBeUndefined();
   });

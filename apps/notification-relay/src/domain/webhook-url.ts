@@ -10,7 +10,8 @@ export function refuseWebhookUrl(text: string, allowInsecure: boolean): string |
   }
   if (url.username || url.password) return 'must not carry credentials';
   if (url.hash) return 'must not have a fragment';
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  // `localhost.` is `localhost`: a trailing dot only makes the name absolute.
+  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.+$/, '');
   if (!allowInsecure) {
     if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal')) {
       return 'must be a public host';
