@@ -1,8 +1,12 @@
-import { Currency } from '@gpuaas/contracts';
-import { ConfigError, type EventingConfig, envInteger, loadConfig } from '@gpuaas/eventing';
+import {
+  ConfigError,
+  type EventingConfig,
+  envCurrencies,
+  envInteger,
+  loadConfig,
+} from '@gpuaas/eventing';
 import { operatorVerifierFromEnv, type VerifyOperator } from '@gpuaas/http-api';
 import { DEFAULT_COLLECTION_PREFIX } from '@gpuaas/ledger';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { BalancePolicy } from './domain/balance-state';
 
 type Env = Record<string, string | undefined>;
@@ -39,19 +43,7 @@ export interface BillingConfigOptions {
   operatorCertsUrl?: string;
 }
 
-const isCurrency = TypeCompiler.Compile(Currency);
 const DEFAULT_THRESHOLD_MICROS = 5_000_000;
-
-function currencies(env: Env): string[] {
-  const raw = env.BILLING_CURRENCIES?.trim() || 'USD';
-  const list = raw.split(',').map((c) => c.trim());
-  for (const c of list) {
-    if (!isCurrency.Check(c)) {
-      throw new ConfigError('BILLING_CURRENCIES', `"${c}" is not an upper-case ISO 4217 code`);
-    }
-  }
-  return [...new Set(list)];
-}
 
 function thresholds(env: Env, billed: readonly string[]): Record<string, number> {
   const fallback = envInteger(
@@ -118,7 +110,7 @@ export function loadBillingConfig(
   options: BillingConfigOptions = {},
 ): BillingConfig {
   const eventing = loadConfig(env);
-  const billed = currencies(env);
+  const billed = envCurrencies(env, 'BILLING_CURRENCIES', ['USD']);
   return {
     eventing,
     billing: {

@@ -2,6 +2,7 @@ import {
   ConfigError,
   type EventingConfig,
   envBoolean,
+  envCurrencies,
   envInteger,
   loadConfig,
 } from '@gpuaas/eventing';
@@ -20,6 +21,8 @@ export interface PaymentsConfig {
     /** How old a signature may be. */
     toleranceSeconds: number;
   };
+  /** The currencies the platform bills (`BILLING_CURRENCIES`, read as the billing worker reads it). */
+  currencies: string[];
   /** A webhook not processed within this answers 503 (Stripe gives up on slow endpoints). */
   webhookDeadlineMs: number;
   webhookBodyLimitBytes: number;
@@ -45,6 +48,7 @@ export function loadPaymentsConfig(env: Env = process.env): PaymentsConfig {
       livemode: envBoolean(env, 'STRIPE_LIVEMODE', false),
       toleranceSeconds: envInteger(env, 'STRIPE_WEBHOOK_TOLERANCE_SECONDS', 300, 1, 900),
     },
+    currencies: envCurrencies(env, 'BILLING_CURRENCIES', ['USD']),
     webhookDeadlineMs: envInteger(env, 'STRIPE_WEBHOOK_DEADLINE_SECONDS', 10, 1, 60) * 1000,
     webhookBodyLimitBytes: envInteger(
       env,

@@ -38,6 +38,7 @@ export function paymentsService(
         producer: runtime.producer,
         users: createUserRegistry(runtime.firestore),
         livemode: config.stripe.livemode,
+        currencies: config.currencies,
         now: deps.now ?? (() => new Date()),
         logger: runtime.logger,
       };

@@ -211,6 +211,19 @@ describe('crediting a failure by hand', () => {
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toMatchObject({ field: '/user_id' });
   });
+
+  it('refuses to credit a currency the platform does not bill, and credits nothing', async () => {
+    const userId = await newUser();
+    const { failureId } = await failure({ userId, amountTotal: 4000, expectedAmountMinor: '5000' });
+    const res = await op('POST', `${BASE}/${failureId}/credit`, {
+      reason: 'try',
+      currency: 'JPY',
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ reason: 'validation_failed', field: '/currency' });
+    expect(await h.ledger.userBalance(userId, 'JPY')).toBe(0);
+    expect(await h.ledger.userBalance(userId, 'USD')).toBe(0);
+  });
 });
 
 describe('dismissing a failure', () => {

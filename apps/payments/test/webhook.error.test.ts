@@ -120,6 +120,11 @@ describe('what does not reconcile credits nothing and says why, once', () => {
     ['another currency than expected', { currency: 'eur', expectedCurrency: 'usd' }],
     ['no expected currency', { expectedCurrency: null }],
     ['a currency without a known minor unit', { currency: 'xts', expectedCurrency: 'xts' }],
+    // Paid and as expected, but a JPY balance would be one nobody can see or spend here.
+    [
+      'a currency the platform does not bill',
+      { currency: 'jpy', expectedCurrency: 'jpy', amountTotal: 500, expectedAmountMinor: '500' },
+    ],
   ])('a currency mismatch: %s', async (_, options) => {
     const userId = await newUser();
     await expectFailsOnce(checkoutEvent({ userId, ...options }), 'currency_mismatch');

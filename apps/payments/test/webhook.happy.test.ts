@@ -5,7 +5,8 @@ import { checkoutEvent, newSessionId } from './stripe-events';
 
 let h: PaymentsHarness;
 beforeAll(async () => {
-  h = await PaymentsHarness.start();
+  // Every currency of the conversions below is billed here.
+  h = await PaymentsHarness.start({ BILLING_CURRENCIES: 'USD,JPY,KRW,KWD,BHD' });
 });
 afterAll(() => h.close());
 

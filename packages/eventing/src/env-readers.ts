@@ -1,4 +1,8 @@
+import { Currency } from '@gpuaas/contracts';
 import { ConfigError } from './errors';
+
+/** The contracts' currency code, as their schema spells it. */
+const CURRENCY_CODE = new RegExp(Currency.pattern ?? '^[A-Z]{3}$');
 
 /** The process environment, or a test's: variables by name. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -68,4 +72,20 @@ export function envUrl(
     );
   }
   return raw;
+}
+
+/**
+ * A comma-separated list of upper-case ISO 4217 codes (`USD, EUR`), without repeats, or the
+ * fallback when unset: the currencies the platform bills, read alike by every app that needs them.
+ */
+export function envCurrencies(env: Env, name: string, fallback: readonly string[]): string[] {
+  const raw = env[name]?.trim();
+  if (!raw) return [...fallback];
+  const list = raw.split(',').map((c) => c.trim());
+  for (const c of list) {
+    if (!CURRENCY_CODE.test(c)) {
+      throw new ConfigError(name, `"${c}" is not an upper-case ISO 4217 code`);
+    }
+  }
+  return [...new Set(list)];
 }

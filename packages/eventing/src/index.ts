@@ -10,7 +10,14 @@ export {
 export type { DeliveryOutcome } from './delivery/outcome';
 export { describeError } from './describe-error';
 export type { Env } from './env-readers';
-export { envBoolean, envInteger, envOneOf, envRequired, envUrl } from './env-readers';
+export {
+  envBoolean,
+  envCurrencies,
+  envInteger,
+  envOneOf,
+  envRequired,
+  envUrl,
+} from './env-readers';
 export type { DeadLetterReason } from './errors';
 export {
   ConfigError,

@@ -16,7 +16,8 @@ const paid = (over: Partial<CheckoutSessionEvent> = {}): CheckoutSessionEvent =>
   paymentIntentId: 'pi_1',
   ...over,
 });
-const rules = { livemode: false };
+// XYZ is billed here, so its case below is about the missing minor unit alone.
+const rules = { livemode: false, currencies: ['USD', 'XYZ'] };
 
 describe('reconcileSession', () => {
   it('credits a paid session that matches its expectation', () => {
@@ -43,6 +44,10 @@ describe('reconcileSession', () => {
     ['currency_mismatch', { expectedCurrency: 'dollars' }],
     ['currency_mismatch', { currency: undefined }],
     ['currency_mismatch', { currency: 'xyz', expectedCurrency: 'xyz' }],
+    [
+      'currency_mismatch',
+      { currency: 'jpy', expectedCurrency: 'jpy', expectedAmountMinor: '5000' },
+    ],
     ['amount_mismatch', { amountTotal: 4000 }],
     ['amount_mismatch', { amountTotal: null }],
     ['amount_mismatch', { amountTotal: 0 }],
@@ -57,6 +62,7 @@ describe('reconcileSession', () => {
 
   it('checks the mode first: a test event never reaches the other checks of a live deployment', () => {
     const decision = reconcileSession(paid({ livemode: false, paymentStatus: 'unpaid' }), {
+      ...rules,
       livemode: true,
     });
     expect(decision).toMatchObject({ kind: 'failure', reason: 'livemode_mismatch' });
@@ -73,13 +79,14 @@ describe('reconcileSession', () => {
   });
 
   it('converts zero- and three-decimal currencies exactly', () => {
+    const billed = { ...rules, currencies: ['JPY', 'KWD'] };
     const jpy = paid({
       amountTotal: 1500,
       currency: 'jpy',
       expectedAmountMinor: '1500',
       expectedCurrency: 'jpy',
     });
-    expect(reconcileSession(jpy, rules)).toMatchObject({
+    expect(reconcileSession(jpy, billed)).toMatchObject({
       amountMicros: 1_500_000_000,
       currency: 'JPY',
     });
@@ -89,7 +96,7 @@ describe('reconcileSession', () => {
       expectedAmountMinor: '12340',
       expectedCurrency: 'kwd',
     });
-    expect(reconcileSession(kwd, rules)).toMatchObject({
+    expect(reconcileSession(kwd, billed)).toMatchObject({
       amountMicros: 12_340_000,
       currency: 'KWD',
     });

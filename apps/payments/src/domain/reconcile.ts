@@ -27,6 +27,8 @@ export type ReconcileDecision = CreditDecision | FailureDecision;
 export interface ReconcileRules {
   /** The Stripe mode this deployment accepts money from (`STRIPE_LIVEMODE`). */
   livemode: boolean;
+  /** The currencies the platform bills (`BILLING_CURRENCIES`): a credit in another is stranded. */
+  currencies: readonly string[];
 }
 
 const POSITIVE_INTEGER = /^[1-9][0-9]{0,17}$/;
@@ -89,6 +91,13 @@ export function reconcileSession(
     return fail(
       'currency_mismatch',
       `expected ${expectedCurrency}, the session is in ${observedCurrency}`,
+    );
+  }
+  if (!rules.currencies.includes(observedCurrency)) {
+    // A balance in it would be one nobody can see or spend: support refunds or converts it.
+    return fail(
+      'currency_mismatch',
+      `${observedCurrency} is not a currency the platform bills (${rules.currencies.join(', ')})`,
     );
   }
   if (!observed.ok) {

@@ -56,6 +56,13 @@ export async function creditFailure(
   if (currency === undefined) {
     throw invalidInput('body', '/currency', 'the failure carries no currency: say which');
   }
+  if (!context.currencies.includes(currency)) {
+    throw invalidInput(
+      'body',
+      '/currency',
+      `${currency} is not a currency the platform bills (${context.currencies.join(', ')}): say which`,
+    );
+  }
   if (!(await context.users.exists(userId))) {
     throw invalidInput('body', '/user_id', `no user ${userId}`);
   }

@@ -12,6 +12,8 @@ export interface PaymentsContext {
   users: { exists(userId: string): Promise<boolean> };
   /** The Stripe mode this deployment accepts (`STRIPE_LIVEMODE`). */
   livemode: boolean;
+  /** The currencies the platform bills (`BILLING_CURRENCIES`, as the billing worker reads it). */
+  currencies: readonly string[];
   now: () => Date;
   logger: Logger;
 }

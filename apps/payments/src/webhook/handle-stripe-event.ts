@@ -22,7 +22,10 @@ export function createStripeEventHandler(context: PaymentsContext) {
     const read = readCheckoutSessionEvent({ ...event, type });
     if (!read.ok) return { outcome: 'unreadable', problem: read.problem };
     const { session } = read;
-    let decision = reconcileSession(session, { livemode: context.livemode });
+    let decision = reconcileSession(session, {
+      livemode: context.livemode,
+      currencies: context.currencies,
+    });
     // Users are never deleted, so reading the registry before the transaction is safe.
     if (decision.kind === 'credit' && !(await context.users.exists(decision.userId))) {
       decision = unknownUser(decision);
