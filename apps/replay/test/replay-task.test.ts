@@ -240,5 +240,13 @@ describe('replay task', () => {
     );
     expect(dry.body.counts.to_move).toBe(0);
     expect(dry.body.skipped.replay_limit).toBe(1);
+    // Nor can a request lift the configured guard (3 here) to get past it.
+    const lifted = await h.api<{ field?: string; reason?: string }>('POST', '/v1/replays', {
+      body: { ids: [entry?.id], max_replay_count: 4 },
+    });
+    expect(lifted.status).toBe(400);
+    expect(lifted.body).toMatchObject({ reason: 'validation_failed', field: '/max_replay_count' });
+    const still = (await h.api<DeadLetterDetail>('GET', `/v1/dead-letters/${entry?.id}`)).body;
+    expect(still).toMatchObject({ status: 'parked', replay_count: 2 });
   });
 });

@@ -51,6 +51,15 @@ export async function startReplay(
       `at most ${settings.maxRatePerSecond} messages per second (REPLAY_MAX_RATE_PER_SECOND)`,
     );
   }
+  // A request may hold its entries to a lower guard, never lift the configured one: a poison
+  // message that fails every replay stops at the same count whoever asks.
+  if (request.maxReplayCount !== undefined && request.maxReplayCount > settings.maxReplayCount) {
+    throw invalidInput(
+      'body',
+      '/max_replay_count',
+      `at most ${settings.maxReplayCount} replays of an entry (REPLAY_MAX_REPLAY_COUNT)`,
+    );
+  }
   const maxReplayCount = request.maxReplayCount ?? settings.maxReplayCount;
   const includeInvalid = request.includeInvalid ?? false;
   const selection = selectionOf(request);
