@@ -5,9 +5,8 @@ import type { BillingConfig } from './config';
 import { billingApi } from './routes/billing-api';
 import { balanceCredited } from './subscriptions/balance-credited';
 import { provisioningActive } from './subscriptions/provisioning-active';
-import { releaseFailed } from './subscriptions/release-failed';
-import { releasingCompleted } from './subscriptions/releasing-completed';
 import { usageMetered } from './subscriptions/usage-metered';
+import { releaseFailed, releasingCompleted } from './subscriptions/window-end';
 import { evaluateBalancesTask } from './tasks/evaluate-balances';
 
 /** What tests may replace; production passes nothing. */
