@@ -98,6 +98,38 @@ describe('one trace across the platform', () => {
     // Billing continues the same trace from the same publish.
     const billing = find('deliver gpuaas.provisioning.active.billing-worker') as ReadableSpan;
     expect(billing.parentSpanContext?.spanId).toBe(relay.parentSpanContext?.spanId);
+
+    // A metered interval is the meter tick's work, in the tick's own trace; its transaction links
+    // to the API call's trace, and billing charges the interval in the tick's trace.
+    await new Promise((r) => setTimeout(r, 2_000));
+    await platform.tick('provisioning-worker', 'meter');
+    const linkedToTheCall = () =>
+      exporter
+        .getFinishedSpans()
+        .find(
+          (s) =>
+            s.name === 'firestore.transaction' &&
+            s.links.some((l) => l.context.traceId === traceId),
+        );
+    await expect.poll(linkedToTheCall, { timeout: 30_000 }).toBeDefined();
+    const metering = linkedToTheCall() as ReadableSpan;
+    const tickTrace = metering.spanContext().traceId;
+    expect(tickTrace).not.toBe(traceId);
+    await expect
+      .poll(
+        () => inTrace(tickTrace).find((s) => s.name === 'handle platform.billing.usage.metered'),
+        { timeout: 60_000 },
+      )
+      .toBeDefined();
+    const charge = inTrace(tickTrace).find(
+      (s) => s.name === 'handle platform.billing.usage.metered',
+    ) as ReadableSpan;
+    expect(ancestry(charge, inTrace(tickTrace))).toEqual(
+      expect.arrayContaining([
+        'deliver platform.billing.usage.metered.billing-worker',
+        'publish platform.billing.usage.metered',
+      ]),
+    );
   }, 180_000);
 
   it('a dead letter replayed through the replay app starts a new trace, linked to its first', async () => {

@@ -135,6 +135,13 @@ export const Allocation = Type.Object(
     /** Release retries ran out; billing stops here. */
     release_failed_at: Nullable(Instant),
     resolution: Nullable(AllocationResolution),
+    /**
+     * The W3C `traceparent` of the request that created it: later work on the allocation (each
+     * metered interval) links its own trace to this one.
+     */
+    traceparent: Type.Optional(
+      Type.String({ pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -150,4 +157,5 @@ export interface NewAllocation {
   price: AllocationPrice;
   provisioning_timeout_seconds: number;
   requested_at: string;
+  traceparent?: string;
 }

@@ -6,7 +6,7 @@ import {
   transitionAllocation,
 } from '@gpuaas/allocations';
 import { StringEnum } from '@gpuaas/contracts';
-import type { ServiceRuntime } from '@gpuaas/eventing';
+import { type ServiceRuntime, traceAttributes } from '@gpuaas/eventing';
 import { defineRoute, deriveId, invalidInput, ProblemError } from '@gpuaas/http-api';
 import { type Static, Type } from '@sinclair/typebox';
 import type { OrchestratorConfig } from '../config';
@@ -73,6 +73,8 @@ export function requestAllocationRoute(runtime: ServiceRuntime, context: Orchest
       }
 
       const allocationId = deriveId('alloc', principal.userId, idempotencyKey ?? randomUUID());
+      // The request's trace, kept on the allocation for the work that later belongs to it.
+      const { traceparent } = traceAttributes();
       const at = storedInstant(context.now());
       const { result } = await producer.transact(
         async (tx, emit) => {
@@ -88,6 +90,7 @@ export function requestAllocationRoute(runtime: ServiceRuntime, context: Orchest
               price,
               provisioning_timeout_seconds: config.provisioningTimeoutSeconds,
               requested_at: at,
+              ...(traceparent ? { traceparent } : {}),
             },
           });
           if (outcome.applied) {

@@ -30,7 +30,8 @@ async function meterOne(runtime: ServiceRuntime, allocation: Allocation, now: Da
       });
       return outcome.applied;
     },
-    { correlationId: id },
+    // The tick's own trace, linked to the one the allocation was requested in.
+    { correlationId: id, ...(allocation.traceparent ? { linkTo: allocation.traceparent } : {}) },
   );
   return result;
 }

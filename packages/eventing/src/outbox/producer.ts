@@ -2,13 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 import type { Logger } from 'pino';
 import type { Publisher } from '../publisher';
-import { inSpan } from '../tracing/trace-context';
+import { inSpan, spanContextOfTraceparent } from '../tracing/trace-context';
 import type { Outbox } from './outbox';
 import { type Emit, type EmitContext, runOutboxTransaction } from './transact';
 
 export interface TransactOptions extends EmitContext {
   /** Firestore's attempts on contention (default 5). */
   maxAttempts?: number;
+  /**
+   * The `traceparent` of what this work belongs to when it runs in a trace of its own (a tick
+   * metering an allocation): the transaction's span links to it.
+   */
+  linkTo?: string;
 }
 
 export interface TransactResult<R> {
@@ -50,12 +55,17 @@ export const DEFAULT_RELAY_WAIT_MS = 5_000;
 export function createProducer(options: ProducerOptions): Producer {
   const waitMs = options.relayWaitMs ?? DEFAULT_RELAY_WAIT_MS;
   return {
-    async transact(body, { maxAttempts, ...context }) {
-      const { result, staged } = await inSpan('firestore.transaction', {}, () =>
-        runOutboxTransaction(
-          { ...options, context, source: `transact:${randomUUID()}`, maxAttempts },
-          (tx, emitter) => body(tx, emitter.emit),
-        ),
+    async transact(body, { maxAttempts, linkTo, ...context }) {
+      const linked = spanContextOfTraceparent(linkTo);
+      const { result, staged } = await inSpan(
+        'firestore.transaction',
+        {},
+        () =>
+          runOutboxTransaction(
+            { ...options, context, source: `transact:${randomUUID()}`, maxAttempts },
+            (tx, emitter) => body(tx, emitter.emit),
+          ),
+        linked ? [linked] : [],
       );
       const emitted = staged.messages.map((message) => message.attributes.event_id ?? '');
       if (emitted.length === 0) return { result, emitted, published: true };

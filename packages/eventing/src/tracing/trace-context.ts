@@ -78,13 +78,22 @@ export function logTraceFields(projectId: string, span: Span | undefined): Recor
   };
 }
 
+/** The span context a `traceparent` names, for a link; undefined when it names none. */
+export function spanContextOfTraceparent(traceparent: string | undefined): SpanContext | undefined {
+  if (!traceparent) return undefined;
+  const linked = trace.getSpanContext(contextOfAttributes({ traceparent }));
+  return linked && trace.isSpanContextValid(linked) ? linked : undefined;
+}
+
 /** Runs `work` in a child span of the active one; a throw marks the span failed. */
 export async function inSpan<T>(
   name: string,
   attributes: Record<string, string | number | boolean>,
   work: () => Promise<T>,
+  links: readonly SpanContext[] = [],
 ): Promise<T> {
-  return tracer().startActiveSpan(name, { attributes }, async (span) => {
+  const options = { attributes, links: links.map((context) => ({ context })) };
+  return tracer().startActiveSpan(name, options, async (span) => {
     try {
       return await work();
     } catch (error) {
