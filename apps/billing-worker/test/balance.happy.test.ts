@@ -105,6 +105,11 @@ describe('the balance state machine through real push', () => {
     expect(pending).toMatchObject({ balance_micros: 600_000, lead_seconds: 600 });
     expect(depleted).toMatchObject({ depleted_at: state?.window_id, balance_micros: 0 });
     expect(force).toMatchObject({ window_id: state?.window_id, allocation_ids: [a.allocation_id] });
+    // The balance's events are one flow, whichever charge moved the balance.
+    for (const tap of taps) {
+      const mine = tap.where((m) => m.json?.payload?.user_id === a.user_id);
+      expect(mine.map((m) => m.attributes.correlation_id)).toEqual([`balance:${a.user_id}:USD`]);
+    }
   });
 
   it('warns once while the balance hovers around the threshold; a top-up re-arms with a new episode', async () => {

@@ -49,6 +49,13 @@ describe('balance depletion', () => {
     }
     expect(h.sim.liveInstances().map((i) => i.allocationId)).toEqual([bystander]);
     expect((await h.allocation(bystander))?.status).toBe('active');
+    // Each release is in its own allocation's flow, not all of them in the depletion's.
+    for (const id of [a, b, late]) {
+      const released = h.taps['gpuaas.provisioning.releasing.completed'].where(
+        (m) => m.json?.payload?.allocation_id === id,
+      );
+      expect(released.map((m) => m.attributes.correlation_id)).toEqual([id]);
+    }
 
     // The same force release again changes nothing.
     await h.publish('gpuaas.provisioning.force_release_requested', force);

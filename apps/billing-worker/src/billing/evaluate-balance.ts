@@ -93,7 +93,7 @@ export async function evaluateBalance(
     const decision = decideBalance(current?.state ?? INITIAL_BALANCE_STATE, observation, policy);
     if (!decision.changed) return { outcome: 'unchanged', reason: decision.reason };
     writeBalanceState(tx, firestore, key, decision.next, (current?.version ?? 0) + 1);
-    const emitted = emitBalanceEvents(emit, decision.emits);
+    const emitted = emitBalanceEvents(emit, key, decision.emits);
     return { outcome: 'transitioned', state: decision.next.state, emitted };
   });
   if (result.outcome === 'transitioned') {

@@ -5,7 +5,7 @@ import {
   recordDepletion,
   storedInstant,
 } from '@gpuaas/allocations';
-import { defineSubscription } from '@gpuaas/eventing';
+import { defineSubscription, type Emit } from '@gpuaas/eventing';
 import { releaseSteps } from '../domain/release-steps';
 import { mapLimit } from '../operations/pause';
 import { attemptRelease, type ReleaseEffect } from '../operations/release-attempt';
@@ -68,7 +68,11 @@ export const forceReleaseRequestedSubscription = (worker: WorkerContext) =>
           reason: 'balance_depleted',
           schedule: worker.config.release,
         });
-        if (steps.length > 0) commitDecided(ctx.tx, ctx.firestore, ctx.emit, allocation, steps);
+        // Each release belongs to its allocation's flow, as a release the user asked for does;
+        // the depletion that caused it stays its causation.
+        const inItsFlow: Emit = (eventType, eventPayload, options) =>
+          ctx.emit(eventType, eventPayload, { ...options, correlationId: id });
+        if (steps.length > 0) commitDecided(ctx.tx, ctx.firestore, inItsFlow, allocation, steps);
       }
     },
   });
