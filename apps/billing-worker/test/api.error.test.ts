@@ -31,6 +31,10 @@ describe('bad input to the read API is a 400 problem naming the field', () => {
     ['/v1/balance?currency=usd', '/currency', 'validation_failed'],
     ['/v1/balance?currency=EUR', '/currency', 'validation_failed'],
     ['/v1/balance?user_id=a', '/user_id', 'validation_failed'],
+    // A filter a route does not have is refused, not ignored with the unfiltered answer.
+    ['/v1/ledger?allocation_id=x', '/allocation_id', 'validation_failed'],
+    ['/v1/balance?foo=bar', '/foo', 'validation_failed'],
+    ['/v1/usage?limit=1.5', '/limit', 'validation_failed'],
   ])('GET %s → 400 at %s', async (path, field, reason) => {
     const res = await h.call('GET', path, { auth: alice.auth });
     expect(res.status).toBe(400);

@@ -148,12 +148,15 @@ export function notesRoutes(firestore: Firestore, control: NotesControl): Route[
       path: '/v1/notes',
       summary: 'List my notes, newest first',
       auth: 'user',
-      query: Type.Composite([
-        PageQuery,
-        Type.Object({
-          kind: Type.Optional(Type.Union([Type.Literal('todo'), Type.Literal('idea')])),
-        }),
-      ]),
+      query: Type.Composite(
+        [
+          PageQuery,
+          Type.Object({
+            kind: Type.Optional(Type.Union([Type.Literal('todo'), Type.Literal('idea')])),
+          }),
+        ],
+        { additionalProperties: false },
+      ),
       responses: { 200: Page(Note) },
       async handler({ query, principal }) {
         let q = notes.where('user_id', '==', principal.userId);

@@ -5,31 +5,43 @@ import { type Static, type TSchema, Type } from '@sinclair/typebox';
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 /** `?user_id=`: operators name the user; a user may only name themself. */
-export const SubjectQuery = Type.Object({
-  user_id: Type.Optional({
-    ...UserId,
-    description: 'Operators only: whose data (required for them)',
-  }),
-});
+const CLOSED = { additionalProperties: false } as const;
 
-export const BalanceQuery = Type.Composite([
-  SubjectQuery,
-  Type.Object({ currency: Type.Optional({ ...Currency, description: 'One billed currency' }) }),
-]);
+export const SubjectQuery = Type.Object(
+  {
+    user_id: Type.Optional({
+      ...UserId,
+      description: 'Operators only: whose data (required for them)',
+    }),
+  },
+  CLOSED,
+);
 
-export const LedgerQuery = Type.Composite([PageQuery, SubjectQuery]);
+export const BalanceQuery = Type.Composite(
+  [
+    SubjectQuery,
+    Type.Object({ currency: Type.Optional({ ...Currency, description: 'One billed currency' }) }),
+  ],
+  CLOSED,
+);
 
-export const UsageQuery = Type.Composite([
-  PageQuery,
-  SubjectQuery,
-  Type.Object({
-    allocation_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
-  }),
-]);
+export const LedgerQuery = Type.Composite([PageQuery, SubjectQuery], CLOSED);
 
-export const LedgerCheckQuery = Type.Object({
-  max_violations: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-});
+export const UsageQuery = Type.Composite(
+  [
+    PageQuery,
+    SubjectQuery,
+    Type.Object({
+      allocation_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    }),
+  ],
+  CLOSED,
+);
+
+export const LedgerCheckQuery = Type.Object(
+  { max_violations: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) },
+  CLOSED,
+);
 
 export const BalanceState = StringEnum(['ok', 'low', 'pending_auto_release', 'depleted']);
 

@@ -16,7 +16,9 @@ export const listNotifications = ({ firestore }: RouteDeps) =>
       'Newest first, every channel unless `channel` is given; `unread_count` counts unread in-app notifications. Needs the index (user_id, created_at DESC), and (user_id, channel, created_at DESC) with `channel`.',
     tags: ['notifications'],
     auth: 'user',
-    query: Type.Composite([PageQuery, Type.Object({ channel: Type.Optional(ChannelName) })]),
+    query: Type.Composite([PageQuery, Type.Object({ channel: Type.Optional(ChannelName) })], {
+      additionalProperties: false,
+    }),
     responses: { 200: NotificationList },
     async handler({ query, principal }) {
       const [page, unread] = await Promise.all([

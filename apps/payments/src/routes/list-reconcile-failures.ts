@@ -14,7 +14,9 @@ export const listReconcileFailures = (context: PaymentsContext) =>
       'Stripe payments that credited nothing, newest first; `status=open` is the support queue.',
     tags: ['reconcile failures'],
     auth: 'operator',
-    query: Type.Composite([PageQuery, Type.Object({ status: Type.Optional(FailureStatus) })]),
+    query: Type.Composite([PageQuery, Type.Object({ status: Type.Optional(FailureStatus) })], {
+      additionalProperties: false,
+    }),
     responses: { 200: Page(ReconcileFailure) },
     async handler({ query }) {
       const page = await paginate(context.store.failures.listQuery(query.status), {

@@ -4,19 +4,22 @@ export const MAX_PAGE_LIMIT = 100;
 export const DEFAULT_PAGE_LIMIT = 20;
 
 /** Query parameters of every listing: `?limit=20&cursor=…`. */
-export const PageQuery = Type.Object({
-  limit: Type.Optional(
-    Type.Integer({
-      minimum: 1,
-      maximum: MAX_PAGE_LIMIT,
-      default: DEFAULT_PAGE_LIMIT,
-      description: `Items per page, 1..${MAX_PAGE_LIMIT}`,
-    }),
-  ),
-  cursor: Type.Optional(
-    Type.String({ maxLength: 2048, description: 'The `next_cursor` of the previous page' }),
-  ),
-});
+export const PageQuery = Type.Object(
+  {
+    limit: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_PAGE_LIMIT,
+        default: DEFAULT_PAGE_LIMIT,
+        description: `Items per page, 1..${MAX_PAGE_LIMIT}`,
+      }),
+    ),
+    cursor: Type.Optional(
+      Type.String({ maxLength: 2048, description: 'The `next_cursor` of the previous page' }),
+    ),
+  },
+  { additionalProperties: false },
+);
 export type PageQuery = Static<typeof PageQuery>;
 
 /** A page of items; `next_cursor` is null on the last page. A named item names its page. */

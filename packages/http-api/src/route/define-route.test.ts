@@ -44,6 +44,19 @@ describe('defineRoute', () => {
     expect(() =>
       defineRoute({ ...base, body: Type.Object({}, { additionalProperties: false }) }),
     ).toThrow(/GET and DELETE take no body/);
+    // An open query would answer `?unknown_filter=x` as if it were not there.
+    expect(() =>
+      defineRoute({ ...base, query: Type.Object({ status: Type.Optional(Type.String()) }) }),
+    ).toThrow(/query object must be closed/);
+    expect(() =>
+      defineRoute({
+        ...base,
+        query: Type.Object(
+          { status: Type.Optional(Type.String()) },
+          { additionalProperties: false },
+        ),
+      }),
+    ).not.toThrow();
     const notFound = { status: 404 as const, body: {} };
     expect(() =>
       defineRoute({ ...base, responses: { 404: Type.Object({}) }, handler: () => notFound }),

@@ -64,6 +64,11 @@ export function defineRoute<
     if (open.length)
       throw fail(`body objects must be closed (additionalProperties: false) at ${open.join(', ')}`);
   }
+  // An unknown query parameter is a 400 like an unknown body field: `?allocation_id=` on a route
+  // without that filter must not answer the unfiltered list.
+  if (route.query && route.query.additionalProperties !== false) {
+    throw fail('the query object must be closed (additionalProperties: false)');
+  }
   // The user a request acts for comes from its credentials, never from what it sends.
   if (route.auth === 'user' || route.auth === 'user_or_operator') {
     if (hasProperty(route.body, 'user_id'))
