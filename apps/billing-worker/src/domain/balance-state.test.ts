@@ -57,14 +57,17 @@ function expectValid(emits: BalanceEmit[]) {
   }
 }
 
-/** What must be unique: a warning per episode, a pending notice per approach, a depletion per window. */
+/**
+ * What must be unique: a warning per episode, a pending notice per approach and projection (its
+ * catalog key), a depletion per window.
+ */
 function keyOf(e: BalanceEmit, after: BalanceState): string {
   const p = e.payload as Record<string, unknown>;
   switch (e.eventType) {
     case 'platform.billing.low_balance_warning':
       return `low:${p.threshold_window}`;
     case 'platform.billing.auto_release_pending':
-      return `pending:${after.episode_id}:${after.window_id}`;
+      return `pending:${after.episode_id}:${after.window_id}:${p.projected_depletion_at}`;
     case 'platform.billing.balance_depleted':
       return `depleted:${p.depleted_at}`;
     default:
@@ -80,7 +83,7 @@ describe('balance state machine', () => {
       seen(1_000_000), // = threshold: low
       seen(950_000),
       seen(900_000), // 15 minutes left: pending
-      seen(300_000),
+      seen(700_000), // 200 s sooner than announced: within the estimate's drift
       seen(0), // depleted
       seen(-60_000),
       seen(-120_000),
@@ -146,6 +149,28 @@ describe('balance state machine', () => {
     expect(r.state.state).toBe('ok');
     const slow = run([seen(500_000), seen(1_500_000, { burn_rate_micros_per_hour: BURN * 2 })]);
     expect(slow.state.state).toBe('pending_auto_release');
+  });
+
+  it('announces a pending release again when depletion comes half the lead sooner, never for drift', () => {
+    // 1,200,000 at 1,000/s lasts 1,200 s (beyond the 900 s lead); 800,000 lasts 800 s: pending.
+    const pending = run([seen(1_200_000), seen(800_000)]);
+    expect(pending.types).toEqual(['low_balance_warning', 'auto_release_pending']);
+    // The estimate drifts a little sooner (10 s of 800): nothing new to say.
+    const drift = run([seen(790_000)], pending.state);
+    expect(drift.types).toEqual([]);
+    // A second allocation starts: twice the burn, 395 s left instead of ~790 s: told again.
+    const second = { burn_rate_micros_per_hour: BURN * 2, active_allocation_ids: ['a1', 'a2'] };
+    const sooner = run([seen(790_000, second)], pending.state);
+    expect(sooner.types).toEqual(['auto_release_pending']);
+    const [notice] = sooner.emits as { payload: Record<string, unknown> }[];
+    expect(notice?.payload).toMatchObject({ active_allocation_ids: ['a1', 'a2'] });
+    expect(Date.parse(notice?.payload.projected_depletion_at as string)).toBeLessThan(
+      Date.parse(pending.state.auto_release_projected_at as string),
+    );
+    // Depletion moving later (an allocation released) is not announced.
+    const later = run([seen(780_000)], sooner.state);
+    expect(later.types).toEqual([]);
+    expectValid(sooner.emits);
   });
 
   it('a jump from ok to ≤ 0 sends the warning first, then the depletion', () => {

@@ -177,7 +177,14 @@ export function decideBalance(
   }
 
   if (low && next.warned_at === null) warn();
-  if (imminent && next.auto_release_projected_at === null && projected !== null) {
+  // Announced once per approach, and again when the depletion comes materially sooner than the
+  // user was told (a second allocation started): a third of the lead earlier, at least a minute, so
+  // the drift of the estimate never repeats it.
+  const announced = next.auto_release_projected_at;
+  const reannounceMs = Math.max(60_000, (policy.lead_seconds * 1000) / 3);
+  const sooner =
+    announced !== null && projected !== null && Date.parse(announced) - projected >= reannounceMs;
+  if (imminent && projected !== null && (announced === null || sooner)) {
     next.auto_release_projected_at = iso(projected);
     emits.push({
       eventType: 'platform.billing.auto_release_pending',
