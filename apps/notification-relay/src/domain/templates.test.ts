@@ -76,6 +76,14 @@ describe('templates', () => {
     expect(released.severity).toBe('warning');
     expect(released.body).toContain('because your balance ran out');
     expect(released.body).toContain('2h 29m');
+    // Released before it ever ran (cancelled while provisioning): no "0ms" of billable time.
+    const cancelled = renderNotification(
+      'gpuaas.provisioning.releasing.completed',
+      { ...examples['gpuaas.provisioning.releasing.completed'], billable_seconds: 0 },
+      links,
+    );
+    expect(cancelled.body).toContain('before any billable time.');
+    expect(cancelled.body).not.toMatch(/0ms/);
 
     const failed = renderNotification(
       'gpuaas.provisioning.failed',

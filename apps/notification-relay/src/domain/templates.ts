@@ -87,7 +87,9 @@ export const templates: { [T in NotifiedEventType]: Template<T> } = {
     title: `Allocation ${p.allocation_id} was released`,
     body:
       `It was released ${RELEASE_TEXT[p.release_reason]} at ${formatTime(p.released_at)}, ` +
-      `after ${describeDuration(p.billable_seconds * 1000)} of billable time.`,
+      (p.billable_seconds > 0
+        ? `after ${describeDuration(p.billable_seconds * 1000)} of billable time.`
+        : 'before any billable time.'),
     links: [links.allocation(p.allocation_id)],
     details: {
       allocation_id: p.allocation_id,
