@@ -18,6 +18,7 @@ import { ReplayHarness } from './harness';
 import { published } from './letters';
 
 const OUTPUT = new URL('../test-output/', import.meta.url).pathname;
+const HOSTILE = '<img src=x onerror="window.__attributeRan=1">';
 
 describe('operator console in Chromium', () => {
   let h: ReplayHarness;
@@ -41,7 +42,8 @@ describe('operator console in Chromium', () => {
     envelope.payload.gpu_count = 0;
     await h.bus.pubsub.topic(ACTIVE).publishMessage({
       data: Buffer.from(JSON.stringify(envelope)),
-      attributes: invalid.attributes,
+      // An attribute a hostile producer chose: shown as text, never run.
+      attributes: { ...invalid.attributes, note: HOSTILE },
     });
     await waitFor(
       async () =>
@@ -120,6 +122,21 @@ describe('operator console in Chromium', () => {
     await page.locator('#entries tbody tr a').first().click();
     await page.waitForURL(/\/console\/dead-letters\/dl_/);
     expect(await page.locator('#validation-errors').textContent()).toContain('/payload/gpu_count');
+    // Its attributes as published and as the dead-lettering added them, escaped.
+    expect(await page.locator('#attributes').textContent()).toContain(HOSTILE);
+    expect(await page.locator('#attributes').textContent()).toContain('console-invalid');
+    expect(await page.locator('#dead-letter-attributes').textContent()).toContain(
+      'payload_invalid',
+    );
+    expect(
+      await page.evaluate(() => (globalThis as { __attributeRan?: number }).__attributeRan),
+    ).toBe(undefined);
+    // The correlation id leads to its flow.
+    const entryUrl = page.url();
+    await page.locator('#correlation-flow').click();
+    await page.waitForURL(/\/console\/flows\?id=console-invalid/);
+    expect(await page.locator('main').textContent()).toContain('dead lettered');
+    await page.goto(entryUrl);
 
     const edited = JSON.stringify({ ...invalidPayload, gpu_count: 0 });
     await page.fill('#repair-form textarea', edited);

@@ -45,6 +45,7 @@ const letterOf = (snap: DocumentSnapshot): ParkedLetter => ({
   reasonCode: String(snap.get('reason_code')),
   status: String(snap.get('status')),
   firstSeenAt: dateOf(snap.get('first_seen_at')) ?? new Date(0),
+  producer: (snap.get('attributes') as Record<string, string> | undefined)?.producer ?? null,
 });
 
 /** The dedupe record id of each catalog consumer of an event, from its envelope's key. */

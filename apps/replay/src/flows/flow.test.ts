@@ -39,6 +39,7 @@ describe('assembleFlow', () => {
           reasonCode: 'payload_invalid',
           status: 'replayed',
           firstSeenAt: at,
+          producer: 'billing-test',
         },
       ],
     });
@@ -55,6 +56,8 @@ describe('assembleFlow', () => {
       outcome: 'applied',
       at: later.toISOString(),
     });
+    // An event that came through no outbox of ours still names the producer its message said.
+    expect(flow.events.find((e) => e.event_id === 'event-poison')?.producer).toBe('billing-test');
     // In the order things happened: the poison first.
     expect(flow.events.map((e) => e.event_id)).toEqual(['event-poison', 'event-repaired']);
   });

@@ -66,6 +66,8 @@ export interface ParkedLetter {
   reasonCode: string;
   status: string;
   firstSeenAt: Date;
+  /** The `producer` attribute the dead-lettered message carried, if any. */
+  producer: string | null;
 }
 
 export interface FlowFacts {
@@ -118,7 +120,9 @@ export function assembleFlow(id: string, correlationId: string, facts: FlowFacts
   }
   for (const letter of facts.letters) {
     if (letter.eventId && letter.eventType) {
-      add(letter.eventId, letter.eventType, letter.firstSeenAt.getTime(), {});
+      add(letter.eventId, letter.eventType, letter.firstSeenAt.getTime(), {
+        producer: letter.producer,
+      });
     }
   }
 

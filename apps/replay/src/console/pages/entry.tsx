@@ -30,7 +30,18 @@ export function EntryPage(props: {
             {entry.event_type ?? '—'} {entry.event_id ?? ''}
           </dd>
           <dt>Correlation</dt>
-          <dd>{entry.correlation_id ?? '—'}</dd>
+          <dd>
+            {entry.correlation_id ? (
+              <a
+                id="correlation-flow"
+                href={`/console/flows?${new URLSearchParams({ id: entry.correlation_id })}`}
+              >
+                {entry.correlation_id}
+              </a>
+            ) : (
+              '—'
+            )}
+          </dd>
           <dt>Reason</dt>
           <dd id="reason">
             {entry.reason.source}: {entry.reason.code}
@@ -68,6 +79,15 @@ export function EntryPage(props: {
             ))}
           </ul>
         )}
+      </div>
+      <h2>Attributes</h2>
+      <div class="card">
+        <AttributeList id="attributes" title="As published" values={entry.attributes} />
+        <AttributeList
+          id="dead-letter-attributes"
+          title="Added by the dead-lettering"
+          values={entry.dead_letter_attributes}
+        />
       </div>
       <h2>Payload{entry.current_revision > 0 ? ` (revision ${entry.current_revision})` : ''}</h2>
       <pre id="payload">
@@ -182,5 +202,31 @@ export function EntryPage(props: {
         </>
       )}
     </Layout>
+  );
+}
+
+/** A message's attributes, by name; JSX escapes every key and value. */
+function AttributeList(props: { id: string; title: string; values: Record<string, string> }) {
+  const names = Object.keys(props.values).sort();
+  return (
+    <>
+      <h3>{props.title}</h3>
+      {names.length === 0 ? (
+        <p>none</p>
+      ) : (
+        <dl id={props.id}>
+          {names.map((name) => (
+            <>
+              <dt>
+                <code>{name}</code>
+              </dt>
+              <dd>
+                <code>{props.values[name]}</code>
+              </dd>
+            </>
+          ))}
+        </dl>
+      )}
+    </>
   );
 }

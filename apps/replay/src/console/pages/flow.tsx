@@ -56,7 +56,12 @@ export function FlowPage(props: { operator: string; id: string; flow: FlowView |
                       </td>
                       <td>{index === 0 ? (event.producer ?? 'not through an outbox') : ''}</td>
                       <td>{index === 0 ? (event.committed_at ?? '') : ''}</td>
-                      <td>{index === 0 ? (event.published_at ?? 'not yet') : ''}</td>
+                      <td>
+                        {index === 0
+                          ? (event.published_at ??
+                            (event.committed_at ? 'not yet' : 'not through an outbox'))
+                          : ''}
+                      </td>
                       <td>{consumer?.consumer ?? 'no consumer'}</td>
                       <td>
                         {consumer && (
