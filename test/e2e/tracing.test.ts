@@ -115,9 +115,13 @@ describe('one trace across the platform', () => {
     const metering = linkedToTheCall() as ReadableSpan;
     const tickTrace = metering.spanContext().traceId;
     expect(tickTrace).not.toBe(traceId);
+    // The delivery ends after its handler: once it has, the whole chain is exported.
     await expect
       .poll(
-        () => inTrace(tickTrace).find((s) => s.name === 'handle platform.billing.usage.metered'),
+        () =>
+          inTrace(tickTrace).find(
+            (s) => s.name === 'deliver platform.billing.usage.metered.billing-worker',
+          ),
         { timeout: 60_000 },
       )
       .toBeDefined();

@@ -83,7 +83,7 @@ describe('balance state machine', () => {
       seen(1_000_000), // = threshold: low
       seen(950_000),
       seen(900_000), // 15 minutes left: pending
-      seen(700_000), // 200 s sooner than announced: within the estimate's drift
+      seen(300_000), // sooner, at the same burn: nothing new to announce
       seen(0), // depleted
       seen(-60_000),
       seen(-120_000),
@@ -151,7 +151,7 @@ describe('balance state machine', () => {
     expect(slow.state.state).toBe('pending_auto_release');
   });
 
-  it('announces a pending release again when depletion comes half the lead sooner, never for drift', () => {
+  it('announces a pending release again when a higher burn brings depletion a third of the lead sooner', () => {
     // 1,200,000 at 1,000/s lasts 1,200 s (beyond the 900 s lead); 800,000 lasts 800 s: pending.
     const pending = run([seen(1_200_000), seen(800_000)]);
     expect(pending.types).toEqual(['low_balance_warning', 'auto_release_pending']);
@@ -170,6 +170,9 @@ describe('balance state machine', () => {
     // Depletion moving later (an allocation released) is not announced.
     const later = run([seen(780_000)], sooner.state);
     expect(later.types).toEqual([]);
+    // A burst of charges at the same burn (a backlog drained): much sooner, but nothing new.
+    const burst = run([seen(300_000)], pending.state);
+    expect(burst.types).toEqual([]);
     expectValid(sooner.emits);
   });
 

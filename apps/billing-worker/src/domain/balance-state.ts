@@ -16,6 +16,8 @@ export interface BalanceState {
   warned_at: string | null;
   /** The projected depletion `auto_release_pending` was sent for since the last depletion. */
   auto_release_projected_at: string | null;
+  /** The burn rate that projection was made at (absent on states stored before it was kept). */
+  auto_release_burn_rate?: number | null;
   window_id: string | null;
   depleted_at: string | null;
   /** Ledger postings behind the last transition: an observation with fewer is stale. */
@@ -27,6 +29,7 @@ export const INITIAL_BALANCE_STATE: BalanceState = {
   episode_id: null,
   warned_at: null,
   auto_release_projected_at: null,
+  auto_release_burn_rate: null,
   window_id: null,
   depleted_at: null,
   observed_postings: 0,
@@ -112,6 +115,7 @@ export function decideBalance(
     next.episode_id = nextId(at, current.episode_id);
     next.warned_at = null;
     next.auto_release_projected_at = null;
+    next.auto_release_burn_rate = null;
   };
   const warn = () => {
     next.warned_at = now;
@@ -174,18 +178,26 @@ export function decideBalance(
     // A credit ended the depletion window without re-arming: the episode goes on.
     next.state = 'low';
     next.auto_release_projected_at = null;
+    next.auto_release_burn_rate = null;
   }
 
   if (low && next.warned_at === null) warn();
-  // Announced once per approach, and again when the depletion comes materially sooner than the
-  // user was told (a second allocation started): a third of the lead earlier, at least a minute, so
-  // the drift of the estimate never repeats it.
+  // Announced once per approach, and again when more allocations burn the balance and bring the
+  // depletion materially sooner than the user was told: a higher burn rate and a third of the
+  // lead earlier (at least a minute). Never for the estimate's drift, nor for charges that arrive
+  // in a burst at the same burn (a backlog drained).
   const announced = next.auto_release_projected_at;
+  const announcedBurn = next.auto_release_burn_rate ?? null;
   const reannounceMs = Math.max(60_000, (policy.lead_seconds * 1000) / 3);
   const sooner =
-    announced !== null && projected !== null && Date.parse(announced) - projected >= reannounceMs;
+    announced !== null &&
+    projected !== null &&
+    announcedBurn !== null &&
+    burn > announcedBurn &&
+    Date.parse(announced) - projected >= reannounceMs;
   if (imminent && projected !== null && (announced === null || sooner)) {
     next.auto_release_projected_at = iso(projected);
+    next.auto_release_burn_rate = burn;
     emits.push({
       eventType: 'platform.billing.auto_release_pending',
       payload: {

@@ -23,6 +23,7 @@ export const BalanceStateDoc = Type.Object({
   episode_id: Nullable(Type.String()),
   warned_at: Nullable(Type.String()),
   auto_release_projected_at: Nullable(Type.String()),
+  auto_release_burn_rate: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
   window_id: Nullable(Type.String()),
   depleted_at: Nullable(Type.String()),
   observed_postings: Type.Integer({ minimum: 0 }),
