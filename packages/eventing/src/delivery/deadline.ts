@@ -43,4 +43,27 @@ export class Deadline {
       clearTimeout(timer);
     }
   }
+
+  /**
+   * Whether `work` is still running when time runs out: `race` for work that must not be left
+   * behind unseen (an effect that ignored its signal), without turning its late end into an
+   * error. A rejection is left on `work` for the caller to await.
+   */
+  async outlivedBy(work: Promise<unknown>): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeUp = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), this.remainingMs());
+    });
+    try {
+      return await Promise.race([
+        work.then(
+          () => false,
+          () => false,
+        ),
+        timeUp,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 }

@@ -45,28 +45,6 @@ export type Deliver = (
 /** The share of the lease an effect may use before its signal aborts; the rest is commit time. */
 const EFFECT_SHARE_OF_LEASE = 0.8;
 
-/**
- * Waits for `work`; true when it is still running once the delivery's time is up (an effect that
- * ignored its signal). A rejection is left on `work` for the caller to await.
- */
-async function outlivesDeadline(work: Promise<unknown>, deadline: Deadline): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeUp = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(true), deadline.remainingMs());
-  });
-  try {
-    return await Promise.race([
-      work.then(
-        () => false,
-        () => false,
-      ),
-      timeUp,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** Whether `handle` committed, and if not, what the record said instead. */
 interface Committed {
   done: boolean;
@@ -290,7 +268,7 @@ export function createDeliver(options: DeliveryOptions): Deliver {
         { 'gpuaas.record_id': key.recordId },
         () => effect(event, { firestore, log, delivery, signal }),
       );
-      if (await outlivesDeadline(running, deadline)) {
+      if (await deadline.outlivedBy(running)) {
         // The outside call may still be under way: the lease stays until it runs out, so no retry
         // starts a second call meanwhile, and shutdown waits for the call.
         options.track?.(running.catch(() => undefined));
