@@ -13,7 +13,13 @@ export { renderDocsPage } from './openapi/docs-page';
 export type { OpenApiDocument, OpenApiInfo, OpenApiOperation } from './openapi/openapi-document';
 export { createOpenApiDocument } from './openapi/openapi-document';
 export type { OrderBy, SortDirection } from './pagination/cursor';
-export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page, PageQuery } from './pagination/page-schema';
+export {
+  DEFAULT_PAGE_LIMIT,
+  MAX_PAGE_LIMIT,
+  Page,
+  PageQuery,
+  PageQueryWith,
+} from './pagination/page-schema';
 export type { PaginateOptions } from './pagination/paginate';
 export { paginate } from './pagination/paginate';
 export { API_KEY_PREFIX, apiKeyHash } from './principals/api-key';

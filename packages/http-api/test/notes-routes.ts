@@ -7,6 +7,7 @@ import {
   ownedOrNotFound,
   Page,
   PageQuery,
+  PageQueryWith,
   ProblemError,
   paginate,
   type Route,
@@ -148,14 +149,10 @@ export function notesRoutes(firestore: Firestore, control: NotesControl): Route[
       path: '/v1/notes',
       summary: 'List my notes, newest first',
       auth: 'user',
-      query: Type.Composite(
-        [
-          PageQuery,
-          Type.Object({
-            kind: Type.Optional(Type.Union([Type.Literal('todo'), Type.Literal('idea')])),
-          }),
-        ],
-        { additionalProperties: false },
+      query: PageQueryWith(
+        Type.Object({
+          kind: Type.Optional(Type.Union([Type.Literal('todo'), Type.Literal('idea')])),
+        }),
       ),
       responses: { 200: Page(Note) },
       async handler({ query, principal }) {

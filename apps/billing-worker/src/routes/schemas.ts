@@ -1,5 +1,5 @@
 import { Currency, StringEnum } from '@gpuaas/contracts';
-import { PageQuery, UserId } from '@gpuaas/http-api';
+import { PageQueryWith, UserId } from '@gpuaas/http-api';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -25,17 +25,11 @@ export const BalanceQuery = Type.Composite(
   CLOSED,
 );
 
-export const LedgerQuery = Type.Composite([PageQuery, SubjectQuery], CLOSED);
+export const LedgerQuery = PageQueryWith(SubjectQuery);
 
-export const UsageQuery = Type.Composite(
-  [
-    PageQuery,
-    SubjectQuery,
-    Type.Object({
-      allocation_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
-    }),
-  ],
-  CLOSED,
+export const UsageQuery = PageQueryWith(
+  SubjectQuery,
+  Type.Object({ allocation_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) }),
 );
 
 export const LedgerCheckQuery = Type.Object(

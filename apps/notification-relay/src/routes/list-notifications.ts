@@ -1,4 +1,4 @@
-import { defineRoute, PageQuery, paginate } from '@gpuaas/http-api';
+import { defineRoute, PageQueryWith, paginate } from '@gpuaas/http-api';
 import { Type } from '@sinclair/typebox';
 import type { NotificationDoc } from '../store/notifications';
 import { unreadCount, userNotifications } from '../store/notifications';
@@ -16,9 +16,7 @@ export const listNotifications = ({ firestore }: RouteDeps) =>
       'Newest first, every channel unless `channel` is given; `unread_count` counts unread in-app notifications. Needs the index (user_id, created_at DESC), and (user_id, channel, created_at DESC) with `channel`.',
     tags: ['notifications'],
     auth: 'user',
-    query: Type.Composite([PageQuery, Type.Object({ channel: Type.Optional(ChannelName) })], {
-      additionalProperties: false,
-    }),
+    query: PageQueryWith(Type.Object({ channel: Type.Optional(ChannelName) })),
     responses: { 200: NotificationList },
     async handler({ query, principal }) {
       const [page, unread] = await Promise.all([

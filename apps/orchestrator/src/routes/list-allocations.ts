@@ -1,13 +1,10 @@
 import { ALLOCATIONS_COLLECTION, AllocationStatus, parseAllocation } from '@gpuaas/allocations';
 import type { ServiceRuntime } from '@gpuaas/eventing';
-import { defineRoute, Page, PageQuery, paginate } from '@gpuaas/http-api';
+import { defineRoute, Page, PageQueryWith, paginate } from '@gpuaas/http-api';
 import { Type } from '@sinclair/typebox';
 import { AllocationView, toView } from './allocation-view';
 
-const ListQuery = Type.Composite(
-  [PageQuery, Type.Object({ status: Type.Optional(AllocationStatus) })],
-  { additionalProperties: false },
-);
+const ListQuery = PageQueryWith(Type.Object({ status: Type.Optional(AllocationStatus) }));
 
 /** `GET /v1/allocations?status=…`: the caller's allocations, newest first, a page at a time. */
 export function listAllocationsRoute(runtime: ServiceRuntime) {

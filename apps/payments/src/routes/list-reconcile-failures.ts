@@ -1,4 +1,4 @@
-import { defineRoute, Page, PageQuery, paginate } from '@gpuaas/http-api';
+import { defineRoute, Page, PageQueryWith, paginate } from '@gpuaas/http-api';
 import { Type } from '@sinclair/typebox';
 import type { PaymentsContext } from '../operations/payments-context';
 import type { ReconcileFailureRecord } from '../store/reconcile-failures';
@@ -14,9 +14,7 @@ export const listReconcileFailures = (context: PaymentsContext) =>
       'Stripe payments that credited nothing, newest first; `status=open` is the support queue.',
     tags: ['reconcile failures'],
     auth: 'operator',
-    query: Type.Composite([PageQuery, Type.Object({ status: Type.Optional(FailureStatus) })], {
-      additionalProperties: false,
-    }),
+    query: PageQueryWith(Type.Object({ status: Type.Optional(FailureStatus) })),
     responses: { 200: Page(ReconcileFailure) },
     async handler({ query }) {
       const page = await paginate(context.store.failures.listQuery(query.status), {

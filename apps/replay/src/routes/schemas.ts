@@ -1,5 +1,5 @@
 import { CONSUMERS } from '@gpuaas/contracts';
-import { PageQuery } from '@gpuaas/http-api';
+import { PageQueryWith } from '@gpuaas/http-api';
 import { type Static, type TLiteral, Type } from '@sinclair/typebox';
 import { ENTRY_STATUSES } from '../domain/entry-status';
 import { REPLAY_STATUSES } from '../domain/replay-status';
@@ -30,9 +30,7 @@ export const DeadLetterFilter = Type.Object(
 );
 export type DeadLetterFilter = Static<typeof DeadLetterFilter>;
 
-export const DeadLetterListQuery = Type.Composite([PageQuery, DeadLetterFilter], {
-  additionalProperties: false,
-});
+export const DeadLetterListQuery = PageQueryWith(DeadLetterFilter);
 
 export const DeadLetterReason = Type.Object(
   {

@@ -1,4 +1,4 @@
-import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
 
 export const MAX_PAGE_LIMIT = 100;
 export const DEFAULT_PAGE_LIMIT = 20;
@@ -21,6 +21,13 @@ export const PageQuery = Type.Object(
   { additionalProperties: false },
 );
 export type PageQuery = Static<typeof PageQuery>;
+
+/**
+ * A listing's query: `?limit&cursor` and the route's own filters, closed like every route query
+ * (a filter the route lacks is a 400, not the unfiltered list).
+ */
+export const PageQueryWith = <T extends TObject[]>(...filters: T) =>
+  Type.Composite([PageQuery, ...filters], { additionalProperties: false });
 
 /** A page of items; `next_cursor` is null on the last page. A named item names its page. */
 export const Page = <T extends TSchema>(item: T) =>
