@@ -23,6 +23,11 @@ describe('one trace across the platform', () => {
 
   const inTrace = (traceId: string) =>
     exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+  /** The finished span of that name that links to a span of `traceId`'s trace. */
+  const linkedTo = (name: string, traceId: string) =>
+    exporter
+      .getFinishedSpans()
+      .find((s) => s.name === name && s.links.some((l) => l.context.traceId === traceId));
   const byId = (spans: ReadableSpan[]) => new Map(spans.map((s) => [s.spanContext().spanId, s]));
   /** The chain of span names from a span up to the root of its trace. */
   const ancestry = (span: ReadableSpan, spans: ReadableSpan[]) => {
@@ -103,14 +108,7 @@ describe('one trace across the platform', () => {
     // to the API call's trace, and billing charges the interval in the tick's trace.
     await new Promise((r) => setTimeout(r, 2_000));
     await platform.tick('provisioning-worker', 'meter');
-    const linkedToTheCall = () =>
-      exporter
-        .getFinishedSpans()
-        .find(
-          (s) =>
-            s.name === 'firestore.transaction' &&
-            s.links.some((l) => l.context.traceId === traceId),
-        );
+    const linkedToTheCall = () => linkedTo('firestore.transaction', traceId);
     await expect.poll(linkedToTheCall, { timeout: 30_000 }).toBeDefined();
     const metering = linkedToTheCall() as ReadableSpan;
     const tickTrace = metering.spanContext().traceId;
@@ -183,14 +181,7 @@ describe('one trace across the platform', () => {
     });
     expect(repaired.status).toBe(201);
     // The replay app's publish: a trace of its own, linked to the one the event was first in.
-    const replayPublish = () =>
-      exporter
-        .getFinishedSpans()
-        .find(
-          (s) =>
-            s.name === 'publish platform.billing.usage.metered' &&
-            s.links.some((l) => l.context.traceId === original),
-        );
+    const replayPublish = () => linkedTo('publish platform.billing.usage.metered', original);
     await expect
       .poll(
         async () => {
